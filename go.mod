@@ -1,0 +1,10 @@
+module github.com/edged-dev/edged
+
+go 1.26.8
+
+require (
+	github.com/BurntSushi/toml v1.6.0 // indirect
+	github.com/evanw/esbuild v0.28.2 // indirect
+	github.com/mattn/go-sqlite3 v1.14.53 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

@@ -1,0 +1,411 @@
+// Package v8 is edged's binding to V8 10.2 (Debian's libnode): isolates made from a
+// startup snapshot, ES modules, one op trampoline, hook calls, limits and exceptions
+// as data. It is the only package that imports "C" for V8.
+//
+// An Isolate belongs to one OS thread: create it and call it from a goroutine that
+// has called runtime.LockOSThread. Only Terminate may be called from elsewhere.
+package v8
+
+/*
+#cgo CXXFLAGS: -std=c++17 -fno-rtti -O2 -Wno-unused-result -I${SRCDIR}/../../.deps/libnode/usr/include/node
+#cgo LDFLAGS: -L${SRCDIR}/../../.deps/libnode/usr/lib/x86_64-linux-gnu -Wl,-rpath,${SRCDIR}/../../.deps/libnode/usr/lib/x86_64-linux-gnu -lnode -lstdc++
+#include <stdlib.h>
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime/cgo"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Kind is the type of a flat value crossing the boundary.
+type Kind int32
+
+const (
+	Undefined Kind = C.EDG_UNDEFINED
+	Null      Kind = C.EDG_NULL
+	False     Kind = C.EDG_FALSE
+	True      Kind = C.EDG_TRUE
+	Number    Kind = C.EDG_NUMBER
+	String    Kind = C.EDG_STRING
+	Bytes     Kind = C.EDG_BYTES
+	errorKind Kind = C.EDG_ERROR
+	Other     Kind = C.EDG_OTHER
+)
+
+// ErrTerminated is returned by calls whose execution was terminated (a limit or
+// Terminate). The isolate must be discarded.
+var ErrTerminated = errors.New("v8: execution terminated")
+
+// JSError is a JavaScript exception, as data.
+type JSError struct {
+	Class    string // the error's name ("TypeError"), empty for non-errors
+	Message  string
+	Stack    string // the error's stack, when it has one
+	Location string // "file:line:column" of the throw, when known
+}
+
+func (e *JSError) Error() string {
+	if e.Stack != "" {
+		return e.Stack
+	}
+	if e.Class != "" {
+		return e.Class + ": " + e.Message
+	}
+	return "Uncaught " + e.Message
+}
+
+var initOnce sync.Once
+
+// Init initializes V8 once per process with the given V8 flags. Later calls do nothing.
+func Init(flags string) {
+	initOnce.Do(func() {
+		cs := C.CString(flags)
+		C.edg_init(cs)
+		C.free(unsafe.Pointer(cs))
+	})
+}
+
+// Version reports V8's version.
+func Version() string {
+	Init("")
+	return C.GoString(C.edg_v8_version())
+}
+
+// Snapshot is a V8 startup blob in C memory; it lives for the process.
+type Snapshot struct {
+	data *C.char
+	size C.size_t
+}
+
+// Size is the blob's size in bytes.
+func (s *Snapshot) Size() int { return int(s.size) }
+
+// NewSnapshot evaluates bootstrap (a script whose completion value is a function
+// taking the op trampoline and returning the hooks array) and snapshots the result.
+// All isolates of a process must come from the same snapshot.
+func NewSnapshot(bootstrap string) (*Snapshot, error) {
+	Init("")
+	src := C.CString(bootstrap)
+	defer C.free(unsafe.Pointer(src))
+	var out *C.char
+	var outlen C.size_t
+	var cerr *C.char
+	if C.edg_snapshot_create(src, C.size_t(len(bootstrap)), &out, &outlen, &cerr) != 0 {
+		msg := C.GoString(cerr)
+		C.free(unsafe.Pointer(cerr))
+		return nil, fmt.Errorf("v8: snapshot: %s", msg)
+	}
+	return &Snapshot{data: out, size: outlen}, nil
+}
+
+// OpHandler runs op id with the isolate's current arguments (Isolate.Arg*) and sets
+// its result with Isolate.Return*. It runs on the isolate's thread, inside JS.
+type OpHandler func(iso *Isolate, id int)
+
+// Resolver maps an import specifier seen in module referrer to the resolved module
+// name and its source.
+type Resolver func(specifier, referrer string) (name, source string, err error)
+
+// Isolate is one V8 isolate with one context.
+type Isolate struct {
+	p       *C.edg_isolate
+	io      *C.edg_io
+	handle  cgo.Handle
+	ops     OpHandler
+	resolve Resolver
+	mu      sync.Mutex // guards p against Terminate racing Close
+	closed  atomic.Bool
+	// Panic holds the value of a panic recovered in an op; the isolate is condemned.
+	Panic any
+}
+
+// Options configure a new isolate.
+type Options struct {
+	HeapLimit int // bytes; V8 heap plus ArrayBuffers
+	Ops       OpHandler
+	Resolve   Resolver
+}
+
+// NewIsolate creates an isolate from snap on the calling thread.
+func NewIsolate(snap *Snapshot, opts Options) (*Isolate, error) {
+	if opts.HeapLimit <= 0 {
+		opts.HeapLimit = 128 << 20
+	}
+	iso := &Isolate{ops: opts.Ops, resolve: opts.Resolve}
+	iso.handle = cgo.NewHandle(iso)
+	var cerr *C.char
+	p := C.edg_isolate_new(snap.data, snap.size, C.size_t(opts.HeapLimit), C.uintptr_t(iso.handle), &cerr)
+	if p == nil {
+		iso.handle.Delete()
+		msg := C.GoString(cerr)
+		C.free(unsafe.Pointer(cerr))
+		return nil, fmt.Errorf("v8: new isolate: %s", msg)
+	}
+	iso.p = p
+	iso.io = C.edg_isolate_io(p)
+	return iso, nil
+}
+
+// Close disposes of the isolate. It must run on the isolate's thread.
+func (iso *Isolate) Close() {
+	iso.mu.Lock()
+	defer iso.mu.Unlock()
+	if iso.closed.Swap(true) {
+		return
+	}
+	C.edg_isolate_dispose(iso.p)
+	iso.p = nil
+	iso.handle.Delete()
+}
+
+// Terminate stops any JavaScript running in the isolate. Safe from any goroutine.
+func (iso *Isolate) Terminate() {
+	iso.mu.Lock()
+	defer iso.mu.Unlock()
+	if !iso.closed.Load() {
+		C.edg_isolate_terminate(iso.p)
+	}
+}
+
+// OutOfMemory reports whether the heap limit was reached.
+func (iso *Isolate) OutOfMemory() bool { return C.edg_isolate_oom(iso.p) != 0 }
+
+// Crossings counts the Go↔C transitions this isolate has made (calls and op callbacks).
+func (iso *Isolate) Crossings() int64 { return int64(iso.io.crossings) }
+
+// HeapStats are a snapshot of the isolate's memory.
+type HeapStats struct {
+	UsedHeap, TotalHeap, HeapLimit, External, ArrayBuffers, NativeContexts int
+}
+
+// HeapStats reads the isolate's heap statistics.
+func (iso *Isolate) HeapStats() HeapStats {
+	var s C.edg_heap_stats
+	C.edg_isolate_heap_stats(iso.p, &s)
+	return HeapStats{int(s.used_heap), int(s.total_heap), int(s.heap_limit), int(s.external), int(s.array_buffers), int(s.native_contexts)}
+}
+
+// LowMemory asks V8 for a full garbage collection.
+func (iso *Isolate) LowMemory() { C.edg_isolate_low_memory(iso.p) }
+
+// ---- calls into JS: arguments are pushed, then Call runs a hook ----
+
+func (iso *Isolate) vals() []C.edg_val {
+	return unsafe.Slice(iso.io.vals, int(iso.io.cap_vals))
+}
+
+func (iso *Isolate) slot() *C.edg_val {
+	n := int(iso.io.nvals)
+	if n >= int(iso.io.cap_vals) {
+		C.edg_io_reserve(iso.p, C.int(n+1), 0, 0)
+	}
+	iso.io.nvals++
+	return &iso.vals()[n]
+}
+
+// ResetArgs clears the pushed arguments.
+func (iso *Isolate) ResetArgs() {
+	iso.io.nvals = 0
+	iso.io.ndata = 0
+}
+
+// PushNumber appends a number argument.
+func (iso *Isolate) PushNumber(f float64) {
+	v := iso.slot()
+	v.kind = C.EDG_NUMBER
+	v.num = C.double(f)
+}
+
+// PushBool appends a boolean argument.
+func (iso *Isolate) PushBool(b bool) {
+	v := iso.slot()
+	v.kind = C.EDG_FALSE
+	if b {
+		v.kind = C.EDG_TRUE
+	}
+}
+
+// PushNull appends null; PushUndefined appends undefined.
+func (iso *Isolate) PushNull()      { iso.slot().kind = C.EDG_NULL }
+func (iso *Isolate) PushUndefined() { iso.slot().kind = C.EDG_UNDEFINED }
+
+// PushString appends a string argument (copied).
+func (iso *Isolate) PushString(s string) { iso.pushData(C.EDG_STRING, unsafe.StringData(s), len(s)) }
+
+// PushBytes appends a byte argument (copied; a Uint8Array in JS).
+func (iso *Isolate) PushBytes(b []byte) { iso.pushData(C.EDG_BYTES, unsafe.SliceData(b), len(b)) }
+
+func (iso *Isolate) pushData(kind C.int32_t, p *byte, n int) {
+	off := int(iso.io.ndata)
+	if off+n > int(iso.io.cap_data) {
+		// Growing moves data; earlier pushed pointers are fixed up below.
+		old := uintptr(unsafe.Pointer(iso.io.data))
+		C.edg_io_reserve(iso.p, 0, C.size_t(off+n), 0)
+		if nd := uintptr(unsafe.Pointer(iso.io.data)); nd != old {
+			vals := iso.vals()[:int(iso.io.nvals)]
+			for i := range vals {
+				if (vals[i].kind == C.EDG_STRING || vals[i].kind == C.EDG_BYTES) && vals[i].ptr != nil {
+					vals[i].ptr = (*C.char)(unsafe.Pointer(nd + (uintptr(unsafe.Pointer(vals[i].ptr)) - old)))
+				}
+			}
+		}
+	}
+	v := iso.slot()
+	v.kind = kind
+	v.len = C.size_t(n)
+	dst := unsafe.Add(unsafe.Pointer(iso.io.data), off)
+	v.ptr = (*C.char)(dst)
+	if n > 0 {
+		copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice(p, n))
+	}
+	iso.io.ndata = C.size_t(off + n)
+}
+
+// Call runs hook slot with the pushed arguments (then clears them) and a microtask
+// checkpoint. A JS exception is returned as *JSError; termination as ErrTerminated.
+func (iso *Isolate) Call(slot int) error {
+	rc := C.edg_call(iso.p, C.int(slot))
+	iso.ResetArgs()
+	return iso.status(rc)
+}
+
+func (iso *Isolate) status(rc C.int) error {
+	switch rc {
+	case C.EDG_OK:
+		return nil
+	case C.EDG_TERMINATED:
+		return ErrTerminated
+	default:
+		io := iso.io
+		return &JSError{
+			Class:    C.GoStringN(io.err_class, C.int(io.err_class_len)),
+			Message:  C.GoStringN(io.err_message, C.int(io.err_message_len)),
+			Stack:    C.GoStringN(io.err_stack, C.int(io.err_stack_len)),
+			Location: C.GoStringN(io.err_where, C.int(io.err_where_len)),
+		}
+	}
+}
+
+// Result is the value the last Call returned, as a string (numbers formatted, other
+// kinds empty).
+func (iso *Isolate) Result() (Kind, string) {
+	r := iso.io.result
+	switch Kind(r.kind) {
+	case String, Bytes:
+		return Kind(r.kind), C.GoStringN(r.ptr, C.int(r.len))
+	case Number:
+		return Number, fmt.Sprint(float64(r.num))
+	}
+	return Kind(r.kind), ""
+}
+
+// LoadModule compiles, instantiates and evaluates the ES module name, then calls the
+// moduleLoaded hook with its namespace and extra.
+func (iso *Isolate) LoadModule(name, source, extra string) error {
+	iso.ResetArgs()
+	iso.PushString(extra)
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	cs := C.CString(source)
+	defer C.free(unsafe.Pointer(cs))
+	rc := C.edg_module_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
+	iso.ResetArgs()
+	return iso.status(rc)
+}
+
+// ---- inside an op: arguments and results ----
+
+// NArgs is the number of arguments of the running op.
+func (iso *Isolate) NArgs() int { return int(iso.io.nvals) }
+
+// ArgKind is the kind of argument i of the running op.
+func (iso *Isolate) ArgKind(i int) Kind {
+	if i >= int(iso.io.nvals) {
+		return Undefined
+	}
+	return Kind(iso.vals()[i].kind)
+}
+
+// ArgNumber is argument i as a number (0 when it is not one).
+func (iso *Isolate) ArgNumber(i int) float64 {
+	if i >= int(iso.io.nvals) || iso.vals()[i].kind != C.EDG_NUMBER {
+		return 0
+	}
+	return float64(iso.vals()[i].num)
+}
+
+// ArgInt is argument i as an int.
+func (iso *Isolate) ArgInt(i int) int { return int(iso.ArgNumber(i)) }
+
+// ArgBool is argument i's truthiness for booleans (false for other kinds).
+func (iso *Isolate) ArgBool(i int) bool { return iso.ArgKind(i) == True }
+
+// ArgString copies argument i (a string or bytes) into a Go string.
+func (iso *Isolate) ArgString(i int) string {
+	b := iso.ArgView(i)
+	if b == nil {
+		return ""
+	}
+	return string(b)
+}
+
+// ArgView borrows argument i's bytes (a string's UTF-8 or a view's bytes). The slice
+// is valid only until the op returns; writes to a view's bytes are seen by JS.
+func (iso *Isolate) ArgView(i int) []byte {
+	if i >= int(iso.io.nvals) {
+		return nil
+	}
+	v := iso.vals()[i]
+	if (v.kind != C.EDG_STRING && v.kind != C.EDG_BYTES) || v.ptr == nil {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(v.ptr)), int(v.len))
+}
+
+// ReturnNumber sets the op's result to a number.
+func (iso *Isolate) ReturnNumber(f float64) {
+	iso.io.ret.kind = C.EDG_NUMBER
+	iso.io.ret.num = C.double(f)
+}
+
+// ReturnBool sets the op's result to a boolean.
+func (iso *Isolate) ReturnBool(b bool) {
+	iso.io.ret.kind = C.EDG_FALSE
+	if b {
+		iso.io.ret.kind = C.EDG_TRUE
+	}
+}
+
+// ReturnNull sets the op's result to null.
+func (iso *Isolate) ReturnNull() { iso.io.ret.kind = C.EDG_NULL }
+
+// ReturnString sets the op's result to a string (copied).
+func (iso *Isolate) ReturnString(s string) { iso.ret(C.EDG_STRING, unsafe.StringData(s), len(s)) }
+
+// ReturnBytes sets the op's result to a new Uint8Array with b's bytes (copied).
+func (iso *Isolate) ReturnBytes(b []byte) { iso.ret(C.EDG_BYTES, unsafe.SliceData(b), len(b)) }
+
+// ReturnError makes the op throw a JS error of class (TypeError, RangeError, Error, or
+// a DOMException name) with message.
+func (iso *Isolate) ReturnError(class, message string) {
+	s := class + "\x00" + message
+	iso.ret(C.EDG_ERROR, unsafe.StringData(s), len(s))
+}
+
+func (iso *Isolate) ret(kind C.int32_t, p *byte, n int) {
+	if n > int(iso.io.cap_retdata) {
+		C.edg_io_reserve(iso.p, 0, 0, C.size_t(n))
+	}
+	if n > 0 {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(iso.io.retdata)), n), unsafe.Slice(p, n))
+	}
+	iso.io.ret.kind = kind
+	iso.io.ret.ptr = iso.io.retdata
+	iso.io.ret.len = C.size_t(n)
+}
