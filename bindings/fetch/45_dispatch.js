@@ -1,0 +1,267 @@
+// Request dispatch: core.hooks.moduleLoaded and core.hooks.fetch (docs/internals.md).
+// Module workers: `export default { fetch(request, env, ctx) }`.
+// Service-worker scripts: `addEventListener("fetch", (event) => event.respondWith(...))`.
+
+const webidl = priv.webidl;
+const { configureInterface, illegalConstructorKey } = webidl;
+const DOMException = priv.DOMException;
+const opRespSend = core.ops.op_resp_send;
+const opRespError = core.ops.op_resp_error;
+const opReqDone = core.ops.op_req_done;
+
+let handler = null; // the default export
+let env = Object.freeze({});
+
+// Later files (storage bindings) add to the env before it is frozen:
+// each builder is called as builder(env, parsed) and may define properties on env.
+priv.envBuilders = [];
+
+core.hooks.moduleLoaded = function moduleLoaded(namespace, envJson) {
+  handler = namespace !== undefined && namespace !== null ? namespace.default : undefined;
+  if (handler === undefined) handler = null;
+  let parsed = {};
+  if (typeof envJson === "string" && envJson !== "") {
+    parsed = JSON.parse(envJson);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new TypeError("moduleLoaded: env must be a JSON object");
+    }
+  }
+  const e = {};
+  for (const k of Object.keys(parsed)) e[k] = parsed[k];
+  for (const build of priv.envBuilders) build(e, parsed);
+  env = Object.freeze(e);
+};
+priv.getEnv = () => env;
+
+// ---------------------------------------------------------------------------------
+// Per-request state and the ctx object
+
+class RequestScope {
+  constructor(rid) {
+    this.rid = rid;
+    this.waitUntil = null; // array of pending promises, or null
+    this.responded = false;
+    this.finished = false; // op_req_done sent (or done=true)
+  }
+}
+
+function addWaitUntil(scope, promise, prefix) {
+  const p = Promise.resolve(promise);
+  if (scope.finished) {
+    // The request is over; still report a failure rather than lose it.
+    p.then(undefined, priv.reportError);
+    return;
+  }
+  if (scope.waitUntil === null) scope.waitUntil = [];
+  scope.waitUntil.push(p.then(undefined, (e) => { priv.reportError(e); }));
+  void prefix;
+}
+
+async function drainWaitUntil(scope) {
+  // Promises added while waiting are waited for as well.
+  while (scope.waitUntil !== null && scope.waitUntil.length > 0) {
+    const list = scope.waitUntil;
+    scope.waitUntil = [];
+    await Promise.allSettled(list);
+  }
+  scope.finished = true;
+  core.opSync(opReqDone, scope.rid);
+}
+
+class ExecutionContext {
+  #scope;
+  constructor(key, scope) {
+    if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
+    this.#scope = scope;
+  }
+  waitUntil(promise) {
+    if (!(webidl.isObject(this) && #scope in this)) throw webidl.illegalInvocation();
+    webidl.requiredArguments(arguments.length, 1, webidl.methodPrefix("ExecutionContext", "waitUntil"));
+    addWaitUntil(this.#scope, promise);
+  }
+  // Workers forward the request to the origin when the handler throws after this call.
+  // edged has no origin behind a worker, so this is a no-op: a thrown handler gets a 500.
+  passThroughOnException() {
+    if (!(webidl.isObject(this) && #scope in this)) throw webidl.illegalInvocation();
+  }
+}
+configureInterface(ExecutionContext);
+core.defineGlobal("ExecutionContext", ExecutionContext);
+
+// ---------------------------------------------------------------------------------
+// ExtendableEvent / FetchEvent (service-worker syntax)
+
+class ExtendableEvent extends priv.Event {
+  #scope = null;
+  constructor(type, init = undefined) {
+    webidl.requiredArguments(arguments.length, 1, webidl.ctorPrefix("ExtendableEvent"));
+    super(type, init);
+  }
+  waitUntil(promise) {
+    if (!(webidl.isObject(this) && #scope in this)) throw webidl.illegalInvocation();
+    webidl.requiredArguments(arguments.length, 1, webidl.methodPrefix("ExtendableEvent", "waitUntil"));
+    if (this.#scope === null) {
+      throw new DOMException("Failed to execute 'waitUntil' on 'ExtendableEvent': The event handler is already finished.", "InvalidStateError");
+    }
+    addWaitUntil(this.#scope, promise);
+  }
+  static {
+    priv.setEventScope = (e, scope) => { e.#scope = scope; };
+  }
+}
+configureInterface(ExtendableEvent);
+core.defineGlobal("ExtendableEvent", ExtendableEvent);
+
+class FetchEvent extends ExtendableEvent {
+  #request;
+  #response = null;   // the value passed to respondWith
+  #responded = false;
+  #dispatching = false;
+  constructor(type, init) {
+    const prefix = webidl.ctorPrefix("FetchEvent");
+    webidl.requiredArguments(arguments.length, 2, prefix);
+    if (!webidl.isObject(init) || !priv.isRequest(init.request)) {
+      throw new TypeError(`${prefix}: Required member 'request' is not a Request.`);
+    }
+    super(type, init);
+    this.#request = init.request;
+  }
+  static #check(e) { if (!(webidl.isObject(e) && #request in e)) throw webidl.illegalInvocation(); }
+  get request() { FetchEvent.#check(this); return this.#request; }
+  respondWith(response) {
+    FetchEvent.#check(this);
+    const prefix = webidl.methodPrefix("FetchEvent", "respondWith");
+    webidl.requiredArguments(arguments.length, 1, prefix);
+    if (!this.#dispatching) {
+      throw new DOMException(`${prefix}: The event handler is already finished.`, "InvalidStateError");
+    }
+    if (this.#responded) {
+      throw new DOMException(`${prefix}: The event has already been responded to.`, "InvalidStateError");
+    }
+    this.#responded = true;
+    this.#response = response;
+    this.stopImmediatePropagation();
+  }
+  passThroughOnException() {
+    FetchEvent.#check(this);
+  }
+  static {
+    priv.fetchEventBegin = (e) => { e.#dispatching = true; };
+    priv.fetchEventEnd = (e) => { e.#dispatching = false; };
+    priv.fetchEventResponse = (e) => (e.#responded ? { value: e.#response } : null);
+  }
+}
+configureInterface(FetchEvent);
+core.defineGlobal("FetchEvent", FetchEvent);
+
+// ---------------------------------------------------------------------------------
+// The fetch hook
+
+function errorMessage(e) {
+  try {
+    if (e !== null && typeof e === "object" && typeof e.stack === "string" && e.stack !== "") return e.stack;
+    if (e !== null && typeof e === "object" && "message" in e) return `${e.name || "Error"}: ${e.message}`;
+    return `Uncaught ${priv.inspect ? priv.inspect(e) : String(e)}`;
+  } catch {
+    return "Error: (the thrown value could not be formatted)";
+  }
+}
+
+function fail(scope, message) {
+  if (scope.responded) return;
+  scope.responded = true;
+  core.opSync(opRespError, scope.rid, message);
+  finishScope(scope);
+}
+
+function finishScope(scope) {
+  if (scope.finished) return;
+  if (scope.waitUntil === null || scope.waitUntil.length === 0) {
+    scope.finished = true;
+    // op_resp_error has no done flag: the request is done as soon as it is answered.
+    return;
+  }
+  drainWaitUntil(scope);
+}
+
+function send(scope, response, body) {
+  if (scope.responded) return;
+  scope.responded = true;
+  const done = scope.waitUntil === null || scope.waitUntil.length === 0;
+  if (done) scope.finished = true;
+  core.opSync(opRespSend, scope.rid, priv.responseStatus(response), priv.responseStatusText(response),
+    priv.responsePackedHeaders(response), body, done);
+  if (!done) drainWaitUntil(scope);
+}
+
+function respond(scope, value) {
+  if (!priv.isResponse(value)) {
+    let what;
+    try { what = value === null ? "null" : typeof value === "object" ? Object.prototype.toString.call(value) : typeof value; } catch { what = "unknown"; }
+    fail(scope, `TypeError: handler did not return a Response (got ${what})`);
+    return;
+  }
+  if (priv.responseIsError(value)) {
+    fail(scope, "TypeError: handler returned Response.error()");
+    return;
+  }
+  const state = priv.responseBody(value);
+  if (priv.bodyUnusable(state)) {
+    fail(scope, "TypeError: the returned Response's body has already been used");
+    return;
+  }
+  const body = priv.bodyForSend(state);
+  state.disturbed = state.source !== null;
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
+    send(scope, value, body);
+    return;
+  }
+  // The body still has to be read (an echoed request body, a clone): read it, then send.
+  body.then((bytes) => send(scope, value, bytes), (e) => fail(scope, errorMessage(e)));
+}
+
+function dispatchFetchEvent(scope, request) {
+  const event = new FetchEvent("fetch", { request, cancelable: true });
+  priv.setEventScope(event, scope);
+  priv.fetchEventBegin(event);
+  try {
+    priv.dispatchTrusted(priv.globalTarget, event);
+  } finally {
+    priv.fetchEventEnd(event);
+  }
+  const r = priv.fetchEventResponse(event);
+  if (r === null) {
+    fail(scope, "Error: no response: no 'fetch' event listener called event.respondWith()");
+    return;
+  }
+  settle(scope, r.value);
+}
+
+function settle(scope, result) {
+  if (priv.isResponse(result)) {
+    respond(scope, result);
+    return;
+  }
+  if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
+    Promise.resolve(result).then((v) => respond(scope, v), (e) => fail(scope, errorMessage(e)));
+    return;
+  }
+  respond(scope, result);
+}
+
+core.hooks.fetch = function fetch(rid, method, url, headers, hasBody) {
+  const scope = new RequestScope(rid);
+  try {
+    const request = priv.newIncomingRequest(method, url, headers, hasBody ? rid : 0, undefined);
+    if (handler !== null && typeof handler === "object" && typeof handler.fetch === "function") {
+      const ctx = new ExecutionContext(illegalConstructorKey, scope);
+      settle(scope, handler.fetch(request, env, ctx));
+    } else if (priv.hasListeners(priv.globalTarget, "fetch")) {
+      dispatchFetchEvent(scope, request);
+    } else {
+      fail(scope, "Error: no fetch handler: the worker has no default export with a fetch() method and no 'fetch' event listener");
+    }
+  } catch (e) {
+    fail(scope, errorMessage(e));
+  }
+};
