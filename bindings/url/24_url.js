@@ -953,6 +953,11 @@ priv.parseURL = function (input, base) {
   return parseURL(input, baseRecord);
 };
 priv.serializeURL = serializeURL;
+// The parser's pieces, for URLPattern's canonicalization (25_urlpattern.js).
+priv.urlParser = {
+  basicParse, newRecord, serializePath, parseURL, isSpecialScheme, defaultPort, percentEncode,
+  SET_USERINFO, SCHEME_START, HOSTNAME, PORT, PATH_START, OPAQUE_PATH, QUERY, FRAGMENT,
+};
 priv.serializeOrigin = serializeOrigin;
 priv.percentEncode = percentEncode;
 priv.percentDecodeString = percentDecodeString;
