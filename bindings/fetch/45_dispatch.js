@@ -224,14 +224,24 @@ function dispatchFetchEvent(scope, request) {
   const event = new FetchEvent("fetch", { request, cancelable: true });
   priv.setEventScope(event, scope);
   priv.fetchEventBegin(event);
+  // Listener exceptions are reported by the event target; catch the first one so a
+  // listener that throws before respondWith() fails the request with that error.
+  const report = priv.reportError;
+  let thrown = null;
+  priv.reportError = (e) => {
+    if (thrown === null) thrown = { e };
+    report(e);
+  };
   try {
     priv.dispatchTrusted(priv.globalTarget, event);
   } finally {
+    priv.reportError = report;
     priv.fetchEventEnd(event);
   }
   const r = priv.fetchEventResponse(event);
   if (r === null) {
-    fail(scope, "Error: no response: no 'fetch' event listener called event.respondWith()");
+    if (thrown !== null) fail(scope, errorMessage(thrown.e));
+    else fail(scope, "Error: no response: no 'fetch' event listener called event.respondWith()");
     return;
   }
   settle(scope, r.value);
