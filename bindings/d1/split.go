@@ -122,8 +122,9 @@ func piece(sql string, start, end int) (Piece, bool) {
 		return Piece{}, false
 	}
 	s := sql[start:end]
-	lead := len(s) - len(strings.TrimLeft(s, " \t\r\n\f"))
-	s = strings.TrimSpace(s)
+	const space = " \t\r\n\f" // SQLite's whitespace
+	lead := len(s) - len(strings.TrimLeft(s, space))
+	s = strings.Trim(s, space)
 	if firstWordOrSymbol(s) == "" {
 		return Piece{}, false
 	}
