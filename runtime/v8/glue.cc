@@ -686,6 +686,13 @@ int edg_module_load(edg_isolate* e, const char* name, size_t namelen, const char
 		RecordException(e, ctx, tc);
 		return EDG_EXCEPTION;
 	}
+	// A failed evaluation is reported as the load error, not as an unhandled rejection.
+	if (result.As<Promise>()->State() == Promise::kRejected) {
+		result.As<Promise>()->MarkAsHandled();
+		Local<Function> hook = e->hooks[kHookPromiseReject].Get(isolate);
+		Local<Value> argv[3] = {Integer::New(isolate, 1), result, Undefined(isolate)};
+		if (!hook.IsEmpty()) (void)hook->Call(ctx, Undefined(isolate), 3, argv);
+	}
 	Checkpoint(e, ctx);
 	if (isolate->IsExecutionTerminating()) return EDG_TERMINATED;
 	if (mod->GetStatus() == Module::kErrored) {

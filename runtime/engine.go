@@ -1,0 +1,154 @@
+package runtime
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/edged-dev/edged/bindings"
+	"github.com/edged-dev/edged/runtime/v8"
+)
+
+//go:embed js/*.js
+var coreJS embed.FS
+
+// Hook slots: the order of core.hooks in the array the bootstrap returns. The glue
+// knows resolveOps, moduleLoaded, promiseReject, makeError and flushRejections by
+// these numbers too.
+const (
+	hookResolveOps = iota
+	hookModuleLoaded
+	hookPromiseReject
+	hookFetch
+	hookTimers
+	hookMakeError
+	hookFlushRejections
+)
+
+var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections"}
+
+// jsFile is one bootstrap file.
+type jsFile struct {
+	order int
+	path  string
+	src   string
+}
+
+func collectJS() ([]jsFile, error) {
+	var files []jsFile
+	add := func(fsys fs.FS, prefix string) error {
+		return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
+				return err
+			}
+			base := path.Base(p)
+			i := strings.IndexByte(base, '_')
+			n, perr := strconv.Atoi(base[:max(i, 0)])
+			if i < 0 || perr != nil {
+				return fmt.Errorf("runtime: JS file %s%s is not named NN_name.js", prefix, p)
+			}
+			b, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			files = append(files, jsFile{n, prefix + p, string(b)})
+			return nil
+		})
+	}
+	if err := add(coreJS, "runtime/"); err != nil {
+		return nil, err
+	}
+	if err := add(bindings.JS, "bindings/"); err != nil {
+		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool {
+		if files[i].order != files[j].order {
+			return files[i].order < files[j].order
+		}
+		return files[i].path < files[j].path
+	})
+	return files, nil
+}
+
+// buildBootstrap assembles the snapshot script: a function (op) that runs every file
+// with shared core/priv objects and returns the hooks array.
+func buildBootstrap(files []jsFile, ops []string) string {
+	var b strings.Builder
+	b.WriteString("(function (op) {\n\"use strict\";\nconst opTable = Object.freeze({")
+	for i, name := range ops {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s:%d", name, i)
+	}
+	b.WriteString("});\nconst core = {}, priv = {};\n")
+	for _, f := range files {
+		fmt.Fprintf(&b, "// ---- %s\n(function (core, priv, op, opTable) { \"use strict\";\n%s\n})(core, priv, op, opTable);\n", f.path, f.src)
+	}
+	b.WriteString("const h = core.hooks;\nreturn [")
+	for i, n := range hookNames {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("h." + n)
+	}
+	b.WriteString("];\n})")
+	return b.String()
+}
+
+// engine is the per-process state: V8 initialized, one snapshot, one op table.
+type engine struct {
+	snap     *v8.Snapshot
+	ops      []opFunc
+	opIDs    map[string]int
+	hash     string
+	bootSize int
+}
+
+var (
+	engineOnce sync.Once
+	theEngine  *engine
+	engineErr  error
+)
+
+func getEngine() (*engine, error) {
+	engineOnce.Do(func() {
+		names := make([]string, 0, len(opRegistry))
+		for name := range opRegistry {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		e := &engine{opIDs: map[string]int{}}
+		for i, n := range names {
+			e.ops = append(e.ops, opRegistry[n])
+			e.opIDs[n] = i
+		}
+		files, err := collectJS()
+		if err != nil {
+			engineErr = err
+			return
+		}
+		src := buildBootstrap(files, names)
+		sum := sha256.Sum256([]byte(src))
+		e.hash = hex.EncodeToString(sum[:8])
+		e.bootSize = len(src)
+		v8.Init("")
+		e.snap, err = v8.NewSnapshot(src)
+		if err != nil {
+			engineErr = fmt.Errorf("runtime: %w", err)
+			return
+		}
+		theEngine = e
+	})
+	return theEngine, engineErr
+}
+
+// V8Version reports the version of the embedded V8.
+func V8Version() string { return v8.Version() }

@@ -1,0 +1,474 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/edged-dev/edged/runtime/v8"
+)
+
+// A loop owns one isolate: one goroutine locked to its OS thread, with a mailbox of
+// requests and op completions, and one timer for JS timers.
+type loop struct {
+	w      *Worker
+	iso    *v8.Isolate
+	mail   chan task
+	reqs   map[int]*request // by request id, until the request is finished
+	nextID int
+	origin time.Time
+
+	timer      *time.Timer
+	timerArmed bool
+
+	clock    threadClock
+	watchdog *time.Timer
+	epoch    atomic.Int64 // JS entry counter, so a late watchdog cannot hit the next task
+	start    atomic.Int64 // thread CPU time at the current entry (ns)
+	budget   atomic.Int64 // CPU budget of the current entry (ns)
+	limitHit atomic.Value // string: which limit terminated the isolate
+
+	active   atomic.Int32 // requests not yet answered (for the pool's choice)
+	pending  atomic.Int32 // requests not yet finished (answered + waitUntil)
+	dead     atomic.Bool
+	stopped  chan struct{}
+	stopping bool // stop once the last request finishes
+	batch    []*completion
+}
+
+type task interface{}
+
+// completion settles an async op's promise.
+type completion struct {
+	pid   float64
+	ok    bool
+	kind  v8.Kind
+	str   string
+	bytes []byte
+	num   float64
+}
+
+type stopTask struct{}
+
+// request is one HTTP request inside a loop.
+type request struct {
+	id   int
+	r    *http.Request
+	url  string
+	done chan struct{} // closed when answered
+
+	answered bool
+	finished bool
+	status   int
+	header   [][2]string
+	body     []byte
+	errText  string
+}
+
+func (r *request) fail(status int, text string) {
+	r.status = status
+	r.header = [][2]string{{"content-type", "text/plain; charset=utf-8"}}
+	r.body = []byte(text + "\n")
+	r.errText = text
+}
+
+func newLoop(w *Worker) *loop {
+	return &loop{
+		w:       w,
+		mail:    make(chan task, 4096),
+		reqs:    make(map[int]*request),
+		stopped: make(chan struct{}),
+	}
+}
+
+// run creates the isolate, loads the worker and serves the mailbox. ready receives
+// the load error (or nil) once.
+func (l *loop) run(ready chan<- error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer close(l.stopped)
+	err := l.boot()
+	ready <- err
+	if err != nil {
+		l.dead.Store(true)
+		if l.iso != nil {
+			l.iso.Close()
+		}
+		return
+	}
+	l.serve()
+}
+
+func (l *loop) boot() error {
+	eng, err := getEngine()
+	if err != nil {
+		return err
+	}
+	l.origin = time.Now()
+	l.clock = currentThreadClock()
+	l.watchdog = time.AfterFunc(time.Hour, l.onWatchdog)
+	l.watchdog.Stop()
+	l.timer = time.NewTimer(time.Hour)
+	l.timer.Stop()
+	iso, err := v8.NewIsolate(eng.snap, v8.Options{
+		HeapLimit: l.w.cfg.Limits.HeapBytes,
+		Ops: func(iso *v8.Isolate, id int) {
+			if id < 0 || id >= len(eng.ops) {
+				iso.ReturnError("TypeError", fmt.Sprintf("edged: unknown op %d", id))
+				return
+			}
+			eng.ops[id](l)
+		},
+		Resolve: l.w.resolve,
+	})
+	if err != nil {
+		return err
+	}
+	l.iso = iso
+	l.enter(l.w.cfg.Limits.StartupCPU)
+	err = iso.LoadModule(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
+	l.leave()
+	if err != nil {
+		if errors.Is(err, v8.ErrTerminated) {
+			return fmt.Errorf("%s: %s while loading the worker", l.w.cfg.MainModule, l.limitText())
+		}
+		return loadError(err)
+	}
+	return nil
+}
+
+// loadError formats a module load failure as file:line:col: message.
+func loadError(err error) error {
+	var je *v8.JSError
+	if !errors.As(err, &je) {
+		return err
+	}
+	msg := je.Message
+	if je.Class != "" {
+		msg = je.Class + ": " + msg
+	}
+	if je.Location != "" {
+		return &LoadError{Location: je.Location, Message: msg, Stack: je.Stack}
+	}
+	return &LoadError{Message: msg, Stack: je.Stack}
+}
+
+// LoadError is a worker that failed to load: a syntax error or a throwing top level.
+type LoadError struct {
+	Location string // file:line:column
+	Message  string
+	Stack    string
+}
+
+func (e *LoadError) Error() string {
+	if e.Location != "" {
+		return e.Location + ": " + e.Message
+	}
+	return e.Message
+}
+
+func (l *loop) serve() {
+	for {
+		var t task
+		if l.timerArmed {
+			select {
+			case t = <-l.mail:
+			case <-l.timer.C:
+				l.timerArmed = false
+				l.fireTimers()
+			}
+		} else {
+			t = <-l.mail
+		}
+		if t != nil {
+			l.handle(t)
+			// Drain what is already queued, batching op completions into one call.
+		drain:
+			for i := 0; i < 256 && !l.dead.Load(); i++ {
+				select {
+				case t = <-l.mail:
+					l.handle(t)
+				default:
+					break drain
+				}
+			}
+			l.flushCompletions()
+		}
+		if l.dead.Load() {
+			l.shutdown()
+			return
+		}
+	}
+}
+
+func (l *loop) handle(t task) {
+	if l.dead.Load() {
+		l.reject(t)
+		return
+	}
+	switch t := t.(type) {
+	case *request:
+		l.dispatch(t)
+	case *completion:
+		l.batch = append(l.batch, t)
+	case func(*loop):
+		t(l)
+	case stopTask:
+		if len(l.reqs) == 0 {
+			l.dead.Store(true)
+		} else {
+			// Finish what is running; stop when the last request finishes.
+			l.stopping = true
+		}
+	}
+}
+
+func (l *loop) dispatch(req *request) {
+	l.nextID++
+	req.id = l.nextID
+	l.reqs[req.id] = req
+	iso := l.iso
+	iso.ResetArgs()
+	iso.PushNumber(float64(req.id))
+	iso.PushString(req.r.Method)
+	iso.PushString(req.url)
+	iso.PushString(packHeaders(req.r.Header))
+	iso.PushBool(req.r.Body != nil && req.r.Body != http.NoBody)
+	l.enter(l.w.cfg.Limits.CPU)
+	err := iso.Call(hookFetch)
+	l.leave()
+	l.afterCall(err, req)
+}
+
+func (l *loop) flushCompletions() {
+	if len(l.batch) == 0 || l.dead.Load() {
+		l.batch = l.batch[:0]
+		return
+	}
+	iso := l.iso
+	iso.ResetArgs()
+	for i, c := range l.batch {
+		iso.PushNumber(c.pid)
+		iso.PushBool(c.ok)
+		switch c.kind {
+		case v8.String:
+			iso.PushString(c.str)
+		case v8.Bytes:
+			iso.PushBytes(c.bytes)
+		case v8.Number:
+			iso.PushNumber(c.num)
+		case v8.Null:
+			iso.PushNull()
+		case v8.True, v8.False:
+			iso.PushBool(c.kind == v8.True)
+		default:
+			iso.PushUndefined()
+		}
+		l.batch[i] = nil
+	}
+	l.batch = l.batch[:0]
+	l.enter(l.w.cfg.Limits.CPU)
+	err := iso.Call(hookResolveOps)
+	l.leave()
+	l.afterCall(err, nil)
+}
+
+func (l *loop) fireTimers() {
+	l.iso.ResetArgs()
+	l.iso.PushNumber(float64(time.Since(l.origin).Nanoseconds()) / 1e6)
+	l.enter(l.w.cfg.Limits.CPU)
+	err := l.iso.Call(hookTimers)
+	l.leave()
+	l.afterCall(err, nil)
+	l.checkStopped()
+}
+
+// afterCall handles a call's failure: a termination condemns the isolate; an
+// exception escaping a hook (a bug on our side or a broken handler) fails req.
+func (l *loop) afterCall(err error, req *request) {
+	if l.iso.Panic != nil {
+		l.w.console(levelError, fmt.Sprintf("edged: internal error in an op: %v", l.iso.Panic))
+		l.condemn(500, "Internal Server Error")
+		return
+	}
+	if err == nil {
+		l.checkStopped()
+		return
+	}
+	if errors.Is(err, v8.ErrTerminated) {
+		l.condemn(503, l.limitText())
+		return
+	}
+	l.w.console(levelError, "Uncaught "+err.Error())
+	if req != nil && !req.answered {
+		req.fail(500, "Internal Server Error")
+		l.answer(req)
+		l.finish(req)
+	}
+}
+
+func (l *loop) limitText() string {
+	if l.iso != nil && l.iso.OutOfMemory() {
+		return fmt.Sprintf("Worker exceeded its memory limit (%d MB)", l.w.cfg.Limits.HeapBytes>>20)
+	}
+	if s, _ := l.limitHit.Load().(string); s != "" {
+		return s
+	}
+	return "Worker was terminated"
+}
+
+// condemn fails every request of the isolate and stops the loop; the pool replaces it.
+func (l *loop) condemn(status int, text string) {
+	l.w.console(levelError, "edged: "+text+"; the isolate is discarded")
+	l.w.stats.limitHits.Add(1)
+	for _, req := range l.reqs {
+		if !req.answered {
+			req.fail(status, text)
+			l.answer(req)
+		}
+		l.finish(req)
+	}
+	l.dead.Store(true)
+}
+
+func (l *loop) answer(req *request) {
+	if req.answered {
+		return
+	}
+	req.answered = true
+	l.active.Add(-1)
+	close(req.done)
+}
+
+func (l *loop) finish(req *request) {
+	if req.finished {
+		return
+	}
+	req.finished = true
+	req.r = nil
+	delete(l.reqs, req.id)
+	l.pending.Add(-1)
+}
+
+func (l *loop) checkStopped() {
+	if l.stopping && len(l.reqs) == 0 {
+		l.dead.Store(true)
+	}
+}
+
+// shutdown disposes of the isolate and hands queued work back to the worker.
+func (l *loop) shutdown() {
+	l.w.remove(l)
+	l.watchdog.Stop()
+	l.timer.Stop()
+	l.iso.Close()
+	for {
+		select {
+		case t := <-l.mail:
+			l.reject(t)
+		default:
+			return
+		}
+	}
+}
+
+// reject re-routes a request that reached a dead loop before it started.
+func (l *loop) reject(t task) {
+	if req, ok := t.(*request); ok {
+		l.active.Add(-1)
+		l.pending.Add(-1)
+		go l.w.route(req)
+	}
+}
+
+// post queues a task from any goroutine.
+func (l *loop) post(t task) { l.mail <- t }
+
+// complete queues an op completion (from any goroutine).
+func (l *loop) complete(c *completion) { l.post(c) }
+
+func (l *loop) armTimer(deadline float64) {
+	if l.timerArmed && !l.timer.Stop() {
+		select {
+		case <-l.timer.C:
+		default:
+		}
+	}
+	l.timerArmed = false
+	if deadline < 0 {
+		return
+	}
+	d := time.Duration(deadline*1e6) - time.Since(l.origin)
+	if d < 0 {
+		d = 0
+	}
+	l.timer.Reset(d)
+	l.timerArmed = true
+}
+
+// ---- CPU limit: the watchdog reads the loop thread's CPU clock ----
+
+func (l *loop) enter(budget time.Duration) {
+	l.epoch.Add(1)
+	l.start.Store(int64(l.clock.now()))
+	l.budget.Store(int64(budget))
+	l.watchdog.Reset(budget)
+}
+
+func (l *loop) leave() {
+	l.watchdog.Stop()
+	l.epoch.Add(1)
+}
+
+func (l *loop) onWatchdog() {
+	epoch := l.epoch.Load()
+	used := time.Duration(int64(l.clock.now()) - l.start.Load())
+	budget := time.Duration(l.budget.Load())
+	if epoch%2 == 0 {
+		return // the entry already ended
+	}
+	if used >= budget {
+		if l.epoch.Load() == epoch {
+			l.limitHit.Store(fmt.Sprintf("Worker exceeded its CPU time limit (%d ms)", budget.Milliseconds()))
+			l.iso.Terminate()
+		}
+		return
+	}
+	l.watchdog.Reset(budget - used)
+}
+
+// packHeaders flattens headers as "name\0value\0..." with lower-cased names.
+func packHeaders(h http.Header) string {
+	var b strings.Builder
+	n := 0
+	for k, vs := range h {
+		n += (len(k) + 2) * len(vs)
+		for _, v := range vs {
+			n += len(v)
+		}
+	}
+	b.Grow(n)
+	first := true
+	for k, vs := range h {
+		for _, v := range vs {
+			if !first {
+				b.WriteByte(0)
+			}
+			first = false
+			for i := 0; i < len(k); i++ {
+				c := k[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b.WriteByte(c)
+			}
+			b.WriteByte(0)
+			b.WriteString(v)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,152 @@
+package runtime
+
+import (
+	"crypto/rand"
+	"io"
+	"time"
+
+	"github.com/edged-dev/edged/runtime/v8"
+)
+
+// opFunc runs an op on the isolate's thread. Arguments are read from l.iso; async
+// ops get their promise id as argument 0 and complete later with l.complete.
+type opFunc func(l *loop)
+
+// opRegistry is the op table; ids are assigned by sorted name when the engine starts.
+var opRegistry = map[string]opFunc{
+	"op_console":       opConsole,
+	"op_timer_arm":     opTimerArm,
+	"op_now":           opNow,
+	"op_random_fill":   opRandomFill,
+	"op_req_body_read": opReqBodyRead,
+	"op_resp_send":     opRespSend,
+	"op_resp_error":    opRespError,
+	"op_req_done":      opReqDone,
+}
+
+func opConsole(l *loop) {
+	l.w.console(l.iso.ArgInt(0), l.iso.ArgString(1))
+}
+
+func opNow(l *loop) {
+	l.iso.ReturnNumber(float64(time.Since(l.origin).Nanoseconds()) / 1e6)
+}
+
+// op_timer_arm(deadlineMs): the loop wakes the timers hook at the deadline (ms since
+// the isolate's origin); a negative deadline disarms.
+func opTimerArm(l *loop) {
+	l.armTimer(l.iso.ArgNumber(0))
+}
+
+func opRandomFill(l *loop) {
+	b := l.iso.ArgView(0)
+	if len(b) > 65536 {
+		l.iso.ReturnError("QuotaExceededError", "getRandomValues: the view is larger than 65536 bytes")
+		return
+	}
+	if _, err := rand.Read(b); err != nil {
+		l.iso.ReturnError("OperationError", "getRandomValues: "+err.Error())
+	}
+}
+
+// op_req_body_read(pid, rid) → Uint8Array chunk, or null at the end of the body.
+func opReqBodyRead(l *loop) {
+	pid := l.iso.ArgNumber(0)
+	req := l.reqs[l.iso.ArgInt(1)]
+	if req == nil || req.r == nil || req.r.Body == nil {
+		l.complete(&completion{pid: pid, ok: false, kind: v8.String, str: "TypeError\x00the request's body is no longer available (the request has finished)"})
+		return
+	}
+	body := req.r.Body
+	go func() {
+		buf := make([]byte, 64<<10)
+		n, err := body.Read(buf)
+		c := &completion{pid: pid, ok: true}
+		switch {
+		case n > 0:
+			c.kind, c.bytes = v8.Bytes, buf[:n]
+		case err != nil && err != io.EOF:
+			c.ok, c.kind, c.str = false, v8.String, "TypeError\x00reading the request body: "+err.Error()
+		default:
+			c.kind = v8.Null
+		}
+		l.post(c)
+	}()
+}
+
+// op_resp_send(rid, status, statusText, headers, body, done)
+func opRespSend(l *loop) {
+	iso := l.iso
+	req := l.reqs[iso.ArgInt(0)]
+	if req == nil || req.answered {
+		iso.ReturnError("TypeError", "the response for this request was already sent")
+		return
+	}
+	req.status = iso.ArgInt(1)
+	req.header = parseHeaders(iso.ArgView(3))
+	switch iso.ArgKind(4) {
+	case v8.String, v8.Bytes:
+		req.body = append([]byte(nil), iso.ArgView(4)...)
+	}
+	l.answer(req)
+	if iso.ArgBool(5) {
+		l.finish(req)
+	}
+}
+
+// op_resp_error(rid, message): the handler threw; the client gets a 500.
+func opRespError(l *loop) {
+	req := l.reqs[l.iso.ArgInt(0)]
+	if req == nil {
+		return
+	}
+	msg := l.iso.ArgString(1)
+	l.w.console(levelError, msg)
+	if !req.answered {
+		req.fail(500, "Internal Server Error")
+		l.answer(req)
+	}
+	l.finish(req)
+}
+
+// op_req_done(rid): the request's waitUntil promises have settled.
+func opReqDone(l *loop) {
+	if req := l.reqs[l.iso.ArgInt(0)]; req != nil {
+		l.finish(req)
+	}
+}
+
+// parseHeaders splits a packed "name\0value\0..." list.
+func parseHeaders(b []byte) [][2]string {
+	if len(b) == 0 {
+		return nil
+	}
+	s := string(b)
+	out := make([][2]string, 0, 8)
+	for len(s) > 0 {
+		i := indexNul(s)
+		if i < 0 {
+			break
+		}
+		name := s[:i]
+		s = s[i+1:]
+		j := indexNul(s)
+		value := s
+		if j >= 0 {
+			value, s = s[:j], s[j+1:]
+		} else {
+			s = ""
+		}
+		out = append(out, [2]string{name, value})
+	}
+	return out
+}
+
+func indexNul(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,305 @@
+// Package runtime runs workers: a bundle of ES modules plus its configuration, served
+// by a pool of V8 isolates, each owned by one goroutine locked to its OS thread.
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Limits bound what one worker may use.
+type Limits struct {
+	CPU        time.Duration // CPU time per JS entry of a request (default 50 ms)
+	StartupCPU time.Duration // CPU time to evaluate the module (default 1 s)
+	HeapBytes  int           // per isolate, V8 heap plus ArrayBuffers (default 128 MB)
+	Isolates   int           // isolates in the pool (default GOMAXPROCS)
+}
+
+// Console receives the worker's console output: level 0 debug, 1 log, 2 warn, 3 error.
+type Console func(worker string, level int, text string)
+
+const (
+	levelDebug = 0
+	levelLog   = 1
+	levelWarn  = 2
+	levelError = 3
+)
+
+// Config is what a worker is made of.
+type Config struct {
+	Name       string
+	MainModule string            // the entry module's name, a key of Modules
+	Modules    map[string]string // module name → source
+	Env        map[string]any    // env vars, JSON-encodable
+	Limits     Limits
+	Console    Console // default: stderr
+}
+
+// Worker serves HTTP requests with a pool of isolates that all run the same bundle.
+type Worker struct {
+	cfg     Config
+	envJSON string
+
+	mu      sync.Mutex
+	loops   []*loop
+	closed  bool
+	growing bool
+
+	stats struct {
+		requests  atomic.Int64
+		isolates  atomic.Int64
+		limitHits atomic.Int64
+	}
+}
+
+// New loads a worker: it creates the first isolate and evaluates the main module, so
+// a worker that cannot load fails here, with file:line in a *LoadError.
+func New(cfg Config) (*Worker, error) {
+	if cfg.Name == "" {
+		cfg.Name = "worker"
+	}
+	if _, ok := cfg.Modules[cfg.MainModule]; !ok {
+		return nil, fmt.Errorf("runtime: main module %q is not among the worker's modules", cfg.MainModule)
+	}
+	if cfg.Limits.CPU <= 0 {
+		cfg.Limits.CPU = 50 * time.Millisecond
+	}
+	if cfg.Limits.StartupCPU <= 0 {
+		cfg.Limits.StartupCPU = time.Second
+	}
+	if cfg.Limits.HeapBytes <= 0 {
+		cfg.Limits.HeapBytes = 128 << 20
+	}
+	if cfg.Limits.Isolates <= 0 {
+		cfg.Limits.Isolates = goruntime.GOMAXPROCS(0)
+	}
+	if cfg.Console == nil {
+		cfg.Console = StderrConsole
+	}
+	env := cfg.Env
+	if env == nil {
+		env = map[string]any{}
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: env of %s: %w", cfg.Name, err)
+	}
+	w := &Worker{cfg: cfg, envJSON: string(b)}
+	if _, err := w.spawn(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// StderrConsole writes console output to standard error, one line per call.
+func StderrConsole(worker string, level int, text string) {
+	prefix := ""
+	switch level {
+	case levelWarn:
+		prefix = "warn: "
+	case levelError:
+		prefix = "error: "
+	case levelDebug:
+		prefix = "debug: "
+	}
+	fmt.Fprintf(os.Stderr, "[%s] %s%s\n", worker, prefix, text)
+}
+
+func (w *Worker) console(level int, text string) { w.cfg.Console(w.cfg.Name, level, text) }
+
+// spawn starts a loop and waits until its isolate has loaded the worker.
+func (w *Worker) spawn() (*loop, error) {
+	l := newLoop(w)
+	ready := make(chan error, 1)
+	go l.run(ready)
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	w.stats.isolates.Add(1)
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		l.post(stopTask{})
+		return nil, errors.New("runtime: worker closed")
+	}
+	w.loops = append(w.loops, l)
+	w.mu.Unlock()
+	return l, nil
+}
+
+func (w *Worker) remove(l *loop) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, x := range w.loops {
+		if x == l {
+			w.loops = append(w.loops[:i], w.loops[i+1:]...)
+			return
+		}
+	}
+}
+
+// pick returns the loop with the fewest unanswered requests, growing the pool in the
+// background when every isolate is busy.
+func (w *Worker) pick() (*loop, error) {
+	w.mu.Lock()
+	var best *loop
+	for _, l := range w.loops {
+		if l.dead.Load() || l.stopping {
+			continue
+		}
+		if best == nil || l.active.Load() < best.active.Load() {
+			best = l
+		}
+	}
+	grow := !w.closed && !w.growing && len(w.loops) < w.cfg.Limits.Isolates && (best == nil || best.active.Load() > 0)
+	if grow {
+		w.growing = true
+	}
+	closed := w.closed
+	w.mu.Unlock()
+	if closed {
+		return nil, errors.New("worker is shutting down")
+	}
+	if grow {
+		if best == nil {
+			l, err := w.spawn()
+			w.mu.Lock()
+			w.growing = false
+			w.mu.Unlock()
+			return l, err
+		}
+		go func() {
+			if _, err := w.spawn(); err != nil {
+				w.console(levelError, "edged: starting an isolate: "+err.Error())
+			}
+			w.mu.Lock()
+			w.growing = false
+			w.mu.Unlock()
+		}()
+	}
+	return best, nil
+}
+
+// route hands req to a loop.
+func (w *Worker) route(req *request) {
+	l, err := w.pick()
+	if err != nil {
+		req.fail(503, "Service Unavailable: "+err.Error())
+		close(req.done)
+		return
+	}
+	l.active.Add(1)
+	l.pending.Add(1)
+	l.post(req)
+}
+
+// ServeHTTP runs the worker's fetch handler for r.
+func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w.stats.requests.Add(1)
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	req := &request{r: r, url: scheme + "://" + r.Host + r.URL.RequestURI(), done: make(chan struct{})}
+	w.route(req)
+	select {
+	case <-req.done:
+	case <-r.Context().Done():
+		// The client went away; the handler runs on and its response is dropped.
+		<-req.done
+	}
+	h := rw.Header()
+	for _, kv := range req.header {
+		h[http.CanonicalHeaderKey(kv[0])] = append(h[http.CanonicalHeaderKey(kv[0])], kv[1])
+	}
+	status := req.status
+	if status < 100 || status > 999 {
+		status = 500
+	}
+	if bodyAllowed(r.Method, status) {
+		h.Set("Content-Length", strconv.Itoa(len(req.body)))
+	}
+	rw.WriteHeader(status)
+	if bodyAllowed(r.Method, status) && r.Method != http.MethodHead {
+		rw.Write(req.body)
+	}
+}
+
+func bodyAllowed(method string, status int) bool {
+	return !(status == 204 || status == 304 || (status >= 100 && status < 200))
+}
+
+// Close stops the worker: in-flight requests and their waitUntil work finish first,
+// up to ctx's deadline, then the isolates are disposed of.
+func (w *Worker) Close(ctx context.Context) error {
+	w.mu.Lock()
+	w.closed = true
+	loops := append([]*loop(nil), w.loops...)
+	w.mu.Unlock()
+	for _, l := range loops {
+		l.post(stopTask{})
+	}
+	for _, l := range loops {
+		select {
+		case <-l.stopped:
+		case <-ctx.Done():
+			l.iso.Terminate()
+			<-l.stopped
+		}
+	}
+	return ctx.Err()
+}
+
+// Stats are counters for metrics and tests.
+type Stats struct {
+	Requests, IsolatesCreated, LimitHits int64
+	Isolates                             int
+}
+
+// Stats reads the worker's counters.
+func (w *Worker) Stats() Stats {
+	w.mu.Lock()
+	n := len(w.loops)
+	w.mu.Unlock()
+	return Stats{w.stats.requests.Load(), w.stats.isolates.Load(), w.stats.limitHits.Load(), n}
+}
+
+// resolve maps an import to a module of the bundle.
+func (w *Worker) resolve(spec, referrer string) (string, string, error) {
+	name := spec
+	if strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../") || strings.HasPrefix(spec, "/") {
+		name = path.Join(path.Dir(referrer), spec)
+		if strings.HasPrefix(spec, "/") {
+			name = strings.TrimPrefix(path.Clean(spec), "/")
+		}
+	}
+	if src, ok := w.cfg.Modules[name]; ok {
+		return name, src, nil
+	}
+	if strings.HasPrefix(spec, "node:") || strings.HasPrefix(spec, "cloudflare:") {
+		return "", "", fmt.Errorf("not implemented: module %q (imported from %s) is not provided by edged yet", spec, referrer)
+	}
+	return "", "", fmt.Errorf("Cannot find module '%s' imported from %s", spec, referrer)
+}
+
+// LoadFile reads a single-file module worker from disk into a Config.
+func LoadFile(file string) (Config, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return Config{}, err
+	}
+	name := path.Base(file)
+	return Config{Name: strings.TrimSuffix(name, path.Ext(name)), MainModule: name, Modules: map[string]string{name: string(b)}}, nil
+}
+

@@ -1,0 +1,134 @@
+package runtime
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// A case in testdata/workers/<feature>/cases.json.
+type workerCase struct {
+	Name    string `json:"name"`
+	DelayMS int    `json:"delayMs"` // wait before sending, for background work to run
+	Request struct {
+		Method  string            `json:"method"`
+		Path    string            `json:"path"`
+		Headers map[string]string `json:"headers"`
+		Body    string            `json:"body"`
+	} `json:"request"`
+	Response struct {
+		Status       int               `json:"status"`
+		Headers      map[string]string `json:"headers"`
+		Body         *string           `json:"body"`
+		BodyContains string            `json:"bodyContains"`
+	} `json:"response"`
+}
+
+// consoleLog collects a worker's console output for assertions.
+type consoleLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (c *consoleLog) write(worker string, level int, text string) {
+	c.mu.Lock()
+	c.lines = append(c.lines, text)
+	c.mu.Unlock()
+}
+
+func (c *consoleLog) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.lines, "\n")
+}
+
+// TestWorkers runs every fixture under testdata/workers through a real HTTP server.
+func TestWorkers(t *testing.T) {
+	dirs, _ := filepath.Glob("../testdata/workers/*/cases.json")
+	if len(dirs) == 0 {
+		t.Fatal("no fixtures under testdata/workers")
+	}
+	for _, casesFile := range dirs {
+		dir := filepath.Dir(casesFile)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			raw, err := os.ReadFile(casesFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []workerCase
+			if err := json.Unmarshal(raw, &cases); err != nil {
+				t.Fatalf("%s: %v", casesFile, err)
+			}
+			cfg, err := LoadFile(filepath.Join(dir, "worker.js"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := &consoleLog{}
+			cfg.Console = log.write
+			cfg.Env = map[string]any{}
+			if b, err := os.ReadFile(filepath.Join(dir, "env.json")); err == nil {
+				if err := json.Unmarshal(b, &cfg.Env); err != nil {
+					t.Fatalf("env.json: %v", err)
+				}
+			}
+			// One isolate, so that cases may observe state left by earlier ones.
+			cfg.Limits.Isolates = 1
+			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			w, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close(t.Context())
+			srv := httptest.NewServer(w)
+			defer srv.Close()
+			for _, c := range cases {
+				t.Run(c.Name, func(t *testing.T) {
+					method := c.Request.Method
+					if method == "" {
+						method = "GET"
+					}
+					var body io.Reader
+					if c.Request.Body != "" {
+						body = strings.NewReader(c.Request.Body)
+					}
+					req, _ := http.NewRequest(method, srv.URL+c.Request.Path, body)
+					for k, v := range c.Request.Headers {
+						req.Header.Set(k, v)
+					}
+					time.Sleep(time.Duration(c.DelayMS) * time.Millisecond)
+					resp, err := client.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					want := c.Response.Status
+					if want == 0 {
+						want = 200
+					}
+					if resp.StatusCode != want {
+						t.Errorf("got status %d, want %d (body %q; console:\n%s)", resp.StatusCode, want, got, log)
+					}
+					for k, v := range c.Response.Headers {
+						if g := strings.Join(resp.Header.Values(k), ", "); g != v {
+							t.Errorf("header %s: got %q, want %q", k, g, v)
+						}
+					}
+					if c.Response.Body != nil && string(got) != *c.Response.Body {
+						t.Errorf("body: got %q, want %q (console:\n%s)", got, *c.Response.Body, log)
+					}
+					if c.Response.BodyContains != "" && !strings.Contains(string(got), c.Response.BodyContains) {
+						t.Errorf("body: got %q, want it to contain %q", got, c.Response.BodyContains)
+					}
+				})
+			}
+		})
+	}
+}
