@@ -346,3 +346,21 @@ func TestFindAndLoadDir(t *testing.T) {
 		t.Error("Load(missing): got nil error")
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add("wrangler.toml", []byte(fullTOML), "staging")
+	f.Add("wrangler.jsonc", []byte(`{"name":"a", /* c */ "vars": {"A": [1, {"b": null}],}, "env": {"x": {"vars": 1}}}`), "x")
+	f.Add("wrangler.json", []byte(`{"triggers": {"crons": ["* * * * 5L"]}, "limits": {"cpu_ms": 1e3}}`), "")
+	f.Fuzz(func(t *testing.T, name string, data []byte, env string) {
+		if !strings.HasSuffix(name, ".toml") && !strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".jsonc") {
+			return
+		}
+		c, _, err := Parse(name, data, env)
+		if err == nil && c == nil {
+			t.Fatal("nil config without an error")
+		}
+		if err != nil && c != nil {
+			t.Fatal("a config together with an error")
+		}
+	})
+}
