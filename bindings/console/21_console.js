@@ -616,14 +616,11 @@ function formatDuration(ms) {
 }
 
 function renderTable(head, rows) {
-  // Columns are centred, as Node's console.table does.
+  // Cells are left-aligned with one space of padding, as current Node releases print.
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] === undefined ? 0 : r[i].length))) + 2);
   const line = (l, m, r) => l + widths.map((w) => "─".repeat(w)).join(m) + r;
-  const center = (s, w) => {
-    const left = Math.floor((w - s.length) / 2);
-    return " ".repeat(left) + s + " ".repeat(w - s.length - left);
-  };
-  const row = (cells) => "│" + widths.map((w, i) => center(cells[i] === undefined ? "" : cells[i], w)).join("│") + "│";
+  const pad = (s, w) => " " + s + " ".repeat(w - s.length - 1);
+  const row = (cells) => "│" + widths.map((w, i) => pad(cells[i] === undefined ? "" : cells[i], w)).join("│") + "│";
   return [line("┌", "┬", "┐"), row(head), line("├", "┼", "┤"), ...rows.map(row), line("└", "┴", "┘")].join("\n");
 }
 

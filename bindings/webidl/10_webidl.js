@@ -191,7 +191,6 @@ webidl.record = function record(keyConv, valueConv) {
     const keys = Reflect.ownKeys(v);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      if (typeof key !== "string") continue;
       const desc = ObjectGetOwnPropertyDescriptor(v, key);
       if (desc === undefined || !desc.enumerable) continue;
       out.push([keyConv(key, prefix, context), valueConv(v[key], prefix, `${context || "Value"}["${key}"]`)]);
