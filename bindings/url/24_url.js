@@ -451,6 +451,26 @@ function shortenPath(url) {
 function includesCredentials(url) { return url.username !== "" || url.password !== ""; }
 function hasOpaquePath(url) { return typeof url.path === "string"; }
 
+// Index of the first code unit at or after i that is in the ASCII stop table (or with
+// backslash too when special), else len. Lets states copy runs instead of single units.
+function scanTo(input, i, len, stops, special) {
+  for (; i < len; i++) {
+    const d = input.charCodeAt(i);
+    if (d < 128 && (stops[d] === 1 || (special && d === 0x5c))) return i;
+  }
+  return len;
+}
+function stopTable(chars) {
+  const t = new Uint8Array(128);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
+  return t;
+}
+const STOP_PATH = stopTable("/?#");
+const STOP_QUERY = stopTable("#");
+const STOP_NONE = stopTable("");
+const STOP_AUTHORITY = stopTable("@/?#");
+const STOP_HOST = stopTable(":/?#[]");
+
 const leadTrailC0 = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
 const tabNewline = /[\t\n\r]/g;
 
@@ -644,7 +664,9 @@ function basicParse(input, base, url, stateOverride) {
           buffer = "";
           state = HOST;
         } else {
-          buffer += input[pointer];
+          const end = scanTo(input, pointer + 1, len, STOP_AUTHORITY, special);
+          buffer += input.slice(pointer, end);
+          pointer = end - 1;
         }
         break;
 
@@ -674,7 +696,9 @@ function basicParse(input, base, url, stateOverride) {
         } else {
           if (c === 0x5b) insideBrackets = true;
           else if (c === 0x5d) insideBrackets = false;
-          buffer += input[pointer];
+          const end = scanTo(input, pointer + 1, len, STOP_HOST, special);
+          buffer += input.slice(pointer, end);
+          pointer = end - 1;
         }
         break;
 
@@ -806,7 +830,9 @@ function basicParse(input, base, url, stateOverride) {
             state = FRAGMENT;
           }
         } else {
-          buffer += input[pointer];
+          const end = scanTo(input, pointer + 1, len, STOP_PATH, special);
+          buffer += input.slice(pointer, end);
+          pointer = end - 1;
         }
         break;
 
@@ -838,7 +864,9 @@ function basicParse(input, base, url, stateOverride) {
             state = FRAGMENT;
           }
         } else {
-          buffer += input[pointer];
+          const end = scanTo(input, pointer + 1, len, STOP_QUERY, false);
+          buffer += input.slice(pointer, end);
+          pointer = end - 1;
         }
         break;
 
@@ -846,7 +874,8 @@ function basicParse(input, base, url, stateOverride) {
         if (c === -1) {
           url.fragment += percentEncode(buffer, SET_FRAGMENT, false);
         } else {
-          buffer += input[pointer];
+          buffer += input.slice(pointer);
+          pointer = len - 1;
         }
         break;
     }
@@ -861,29 +890,31 @@ function basicParse(input, base, url, stateOverride) {
 // state machine. The result is identical to basicParse's.
 const fastRe = /^(https?|wss?):\/\/([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?)(?::([0-9]{1,5}))?(\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*)?(?:\?([A-Za-z0-9\-._~!$&()*+,;=:@/?%[\]\\^`{|}]*))?$/;
 const fastDotRe = /\/(?:\.|%2e)(?:\.|%2e)?(?:\/|$)/i;
+const hasUpperRe = /[A-Z]/;
+// A host whose last label ends in a letter beyond "f" (other than "x") cannot end in a number.
+const mayEndInNumberRe = /[0-9a-fx]\.?$/;
 function fastParse(input) {
   const m = fastRe.exec(input);
   if (m === null) return null;
   let host = m[2];
-  const lower = host.toLowerCase();
+  if (hasUpperRe.test(host)) host = host.toLowerCase();
   // Punycode labels need validation; numeric last labels are IPv4 addresses.
-  if (lower.startsWith("xn--") || lower.indexOf(".xn--") >= 0) return null;
-  if (endsInANumber(lower)) return null;
-  host = lower;
+  if (host.indexOf("xn--") >= 0 && xnPrefixRe.test(host)) return null;
+  if (mayEndInNumberRe.test(host) && endsInANumber(host)) return null;
   const scheme = m[1];
   let port = null;
   if (m[3] !== undefined) {
-    port = Number(m[3]);
+    port = +m[3];
     if (port > 65535) return null;
     if (port === specialPorts[scheme]) port = null;
   }
   const rawPath = m[4];
   let path;
-  if (rawPath === undefined) {
+  if (rawPath === undefined || rawPath.length === 1) {
     path = [""];
   } else {
-    if (fastDotRe.test(rawPath)) return null;
-    path = rawPath.length === 1 ? [""] : rawPath.slice(1).split("/");
+    if ((rawPath.indexOf(".") >= 0 || rawPath.indexOf("%") >= 0) && fastDotRe.test(rawPath)) return null;
+    path = rawPath.indexOf("/", 1) < 0 ? [rawPath.slice(1)] : rawPath.slice(1).split("/");
   }
   const query = m[5] === undefined ? null : m[5];
   return { scheme, username: "", password: "", host, port, path, query, fragment: null };
