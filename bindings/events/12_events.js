@@ -608,6 +608,23 @@ class AbortController {
 configureInterface(AbortController);
 core.defineGlobal("AbortController", AbortController);
 
+// Console views of events and signals (their state is in private fields).
+const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
+Object.defineProperty(Event.prototype, inspectSymbol, {
+  value: function inspectEvent(depth, options) {
+    const shown = { type: this.type, defaultPrevented: this.defaultPrevented, cancelable: this.cancelable, timeStamp: this.timeStamp };
+    const name = (this.constructor && this.constructor.name) || "Event";
+    return `${name} ${priv.inspect(shown, options)}`;
+  },
+  configurable: true,
+});
+Object.defineProperty(AbortSignal.prototype, inspectSymbol, {
+  value: function inspectSignal(depth, options) {
+    return `AbortSignal ${priv.inspect({ aborted: this.aborted }, options)}`;
+  },
+  configurable: true,
+});
+
 // ---------------------------------------------------------------------------------
 // The global scope as an event target. V8's global object cannot take EventTarget's
 // private fields, so a hidden EventTarget holds the listeners; the global functions

@@ -76,7 +76,7 @@ function copyBytes(view) {
 
 const bodyStates = new WeakMap(); // BodyStream → body state
 
-class BodyStream {
+class ReadableStream {
   constructor(key, state) {
     if (key !== webidl.illegalConstructorKey) throw webidl.illegalConstructor();
     bodyStates.set(this, state);
@@ -127,7 +127,15 @@ class BodyStream {
     }
   }
 }
-Object.defineProperty(BodyStream.prototype, Symbol.toStringTag, { value: "ReadableStream", configurable: true });
+Object.defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: "ReadableStream", configurable: true });
+Object.defineProperty(ReadableStream.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value: function inspectStream() {
+    const s = bodyStates.get(this);
+    return `ReadableStream { locked: ${s.locked}, disturbed: ${s.disturbed} }`;
+  },
+  configurable: true,
+});
+const BodyStream = ReadableStream; // internal name; the real ReadableStream lands with the streams issue
 priv.isBodyStream = (v) => bodyStates.has(v);
 
 class BodyStreamReader {

@@ -252,6 +252,11 @@ function settle(scope, result) {
     respond(scope, result);
     return;
   }
+  if (result instanceof Promise) {
+    // An async handler: one reaction, no extra Promise.resolve wrapper.
+    result.then((v) => respond(scope, v), (e) => fail(scope, errorMessage(e)));
+    return;
+  }
   if (result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function") {
     Promise.resolve(result).then((v) => respond(scope, v), (e) => fail(scope, errorMessage(e)));
     return;
