@@ -293,8 +293,10 @@ class EventTarget {
     const target = this.#targetOverride !== null ? this.#targetOverride : this;
     EI.begin(event, target);
     try {
-      const list = this.#listeners && this.#listeners.get(EI.type(event));
-      if (list !== undefined && list !== null) {
+      const live = this.#listeners && this.#listeners.get(EI.type(event));
+      if (live !== undefined && live !== null) {
+        // Listeners added during this dispatch do not run in it (DOM: a cloned list).
+        const list = live.slice();
         // At target: capture listeners first, then the others (DOM "invoke" twice).
         this.#invoke(event, list, true);
         if (!EI.stoppedImmediate(event)) this.#invoke(event, list, false);

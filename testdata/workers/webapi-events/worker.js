@@ -89,6 +89,12 @@ async function run() {
   removeEventListener("error", onErr);
   eq("listener errors reported, dispatch continues", errorsSeen, 11);
 
+  const late = [];
+  const t3 = new EventTarget();
+  t3.addEventListener("l", () => { late.push("first"); t3.addEventListener("l", () => late.push("added")); });
+  t3.dispatchEvent(new Event("l"));
+  eq("listener added during dispatch waits for the next one", late, ["first"]);
+
   // Subclassing
   class MyEvent extends Event { constructor() { super("mine"); this.extra = 1; } }
   let got = null;
