@@ -130,7 +130,11 @@ func (l *loop) boot() error {
 	}
 	l.iso = iso
 	l.enter(l.w.cfg.Limits.StartupCPU)
-	err = iso.LoadModule(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
+	load := iso.LoadModule
+	if l.w.cfg.Script {
+		load = iso.LoadScript
+	}
+	err = load(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
 	l.leave()
 	if err != nil {
 		if errors.Is(err, v8.ErrTerminated) {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"regexp"
 	goruntime "runtime"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ type Config struct {
 	Name       string
 	MainModule string            // the entry module's name, a key of Modules
 	Modules    map[string]string // module name → source
+	// Script runs the main module as a classic script (service-worker format:
+	// addEventListener("fetch", ...)) instead of an ES module.
+	Script bool
 	Env        map[string]any    // env vars, JSON-encodable
 	Limits     Limits
 	Console    Console // default: stderr
@@ -293,6 +297,8 @@ func (w *Worker) resolve(spec, referrer string) (string, string, error) {
 	return "", "", fmt.Errorf("Cannot find module '%s' imported from %s", spec, referrer)
 }
 
+var exportRE = regexp.MustCompile(`(?m)^\s*export\s`)
+
 // LoadFile reads a single-file module worker from disk into a Config.
 func LoadFile(file string) (Config, error) {
 	b, err := os.ReadFile(file)
@@ -300,6 +306,13 @@ func LoadFile(file string) (Config, error) {
 		return Config{}, err
 	}
 	name := path.Base(file)
-	return Config{Name: strings.TrimSuffix(name, path.Ext(name)), MainModule: name, Modules: map[string]string{name: string(b)}}, nil
+	src := string(b)
+	return Config{
+		Name:       strings.TrimSuffix(name, path.Ext(name)),
+		MainModule: name,
+		Modules:    map[string]string{name: src},
+		// As wrangler decides: a script with no export statement is a service worker.
+		Script: !exportRE.MatchString(src),
+	}, nil
 }
 

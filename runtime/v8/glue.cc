@@ -514,7 +514,7 @@ int edg_snapshot_create(const char* src, size_t len, char** out, size_t* outlen,
 			HandleScope hs(isolate);
 			creator.SetDefaultContext(Context::New(isolate));
 		}
-		StartupData blob = creator.CreateBlob(SnapshotCreator::FunctionCodeHandling::kClear);
+		StartupData blob = creator.CreateBlob(SnapshotCreator::FunctionCodeHandling::kKeep);
 		delete[] blob.data;
 		return 1;
 	}
@@ -721,6 +721,46 @@ int edg_module_load(edg_isolate* e, const char* name, size_t namelen, const char
 	Local<Function> loaded = e->hooks[kHookModuleLoaded].Get(isolate);
 	if (!loaded.IsEmpty()) {
 		Local<Value> argv[2] = {mod->GetModuleNamespace(), extra};
+		if (loaded->Call(ctx, Undefined(isolate), 2, argv).IsEmpty()) {
+			if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
+			RecordException(e, ctx, tc);
+			return EDG_EXCEPTION;
+		}
+		Checkpoint(e, ctx);
+	}
+	return EDG_OK;
+}
+
+int edg_script_load(edg_isolate* e, const char* name, size_t namelen, const char* src, size_t srclen) {
+	Isolate* isolate = e->isolate;
+	edg_io& io = e->io;
+	io.crossings++;
+	Isolate::Scope is(isolate);
+	HandleScope hs(isolate);
+	Local<Context> ctx = e->context.Get(isolate);
+	Context::Scope cs(ctx);
+	Local<Value> extra = io.nvals > 0 ? FromVal(isolate, io.vals[0]) : Undefined(isolate).As<Value>();
+	TryCatch tc(isolate);
+	Local<String> source_str, name_str;
+	if (!String::NewFromUtf8(isolate, src, NewStringType::kNormal, static_cast<int>(srclen)).ToLocal(&source_str) ||
+	    !String::NewFromUtf8(isolate, name, NewStringType::kNormal, static_cast<int>(namelen)).ToLocal(&name_str)) {
+		isolate->ThrowException(Exception::RangeError(String::NewFromUtf8Literal(isolate, "script source too large")));
+		RecordException(e, ctx, tc);
+		return EDG_EXCEPTION;
+	}
+	ScriptOrigin origin(isolate, name_str);
+	Local<Script> script;
+	Local<Value> result;
+	if (!Script::Compile(ctx, source_str, &origin).ToLocal(&script) || !script->Run(ctx).ToLocal(&result)) {
+		if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
+		RecordException(e, ctx, tc);
+		return EDG_EXCEPTION;
+	}
+	Checkpoint(e, ctx);
+	if (isolate->IsExecutionTerminating()) return EDG_TERMINATED;
+	Local<Function> loaded = e->hooks[kHookModuleLoaded].Get(isolate);
+	if (!loaded.IsEmpty()) {
+		Local<Value> argv[2] = {Undefined(isolate), extra};
 		if (loaded->Call(ctx, Undefined(isolate), 2, argv).IsEmpty()) {
 			if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
 			RecordException(e, ctx, tc);

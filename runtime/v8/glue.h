@@ -106,6 +106,10 @@ int edg_call(edg_isolate* iso, int slot);
 // through Go's edgResolve.
 int edg_module_load(edg_isolate* iso, const char* name, size_t namelen, const char* src, size_t srclen);
 
+// Runs a classic script named name, then calls the moduleLoaded hook with undefined
+// and io->vals[0], as edg_module_load does.
+int edg_script_load(edg_isolate* iso, const char* name, size_t namelen, const char* src, size_t srclen);
+
 #ifdef __cplusplus
 }
 #endif

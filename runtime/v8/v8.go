@@ -244,32 +244,33 @@ func (iso *Isolate) PushBytes(b []byte) { iso.pushData(C.EDG_BYTES, unsafe.Slice
 func (iso *Isolate) pushData(kind C.int32_t, p *byte, n int) {
 	off := int(iso.io.ndata)
 	if off+n > int(iso.io.cap_data) {
-		// Growing moves data; earlier pushed pointers are fixed up below.
-		old := uintptr(unsafe.Pointer(iso.io.data))
 		C.edg_io_reserve(iso.p, 0, C.size_t(off+n), 0)
-		if nd := uintptr(unsafe.Pointer(iso.io.data)); nd != old {
-			vals := iso.vals()[:int(iso.io.nvals)]
-			for i := range vals {
-				if (vals[i].kind == C.EDG_STRING || vals[i].kind == C.EDG_BYTES) && vals[i].ptr != nil {
-					vals[i].ptr = (*C.char)(unsafe.Pointer(nd + (uintptr(unsafe.Pointer(vals[i].ptr)) - old)))
-				}
-			}
-		}
 	}
 	v := iso.slot()
 	v.kind = kind
 	v.len = C.size_t(n)
-	dst := unsafe.Add(unsafe.Pointer(iso.io.data), off)
-	v.ptr = (*C.char)(dst)
+	v.num = C.double(off) // the data offset; pointers are set by fixPointers
 	if n > 0 {
-		copy(unsafe.Slice((*byte)(dst), n), unsafe.Slice(p, n))
+		copy(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(iso.io.data), off)), n), unsafe.Slice(p, n))
 	}
 	iso.io.ndata = C.size_t(off + n)
+}
+
+// fixPointers points pushed strings and bytes into the (final) data buffer, which may
+// have moved while arguments were pushed.
+func (iso *Isolate) fixPointers() {
+	vals := iso.vals()[:int(iso.io.nvals)]
+	for i := range vals {
+		if vals[i].kind == C.EDG_STRING || vals[i].kind == C.EDG_BYTES {
+			vals[i].ptr = (*C.char)(unsafe.Add(unsafe.Pointer(iso.io.data), int(vals[i].num)))
+		}
+	}
 }
 
 // Call runs hook slot with the pushed arguments (then clears them) and a microtask
 // checkpoint. A JS exception is returned as *JSError; termination as ErrTerminated.
 func (iso *Isolate) Call(slot int) error {
+	iso.fixPointers()
 	rc := C.edg_call(iso.p, C.int(slot))
 	iso.ResetArgs()
 	return iso.status(rc)
@@ -314,7 +315,23 @@ func (iso *Isolate) LoadModule(name, source, extra string) error {
 	defer C.free(unsafe.Pointer(cn))
 	cs := C.CString(source)
 	defer C.free(unsafe.Pointer(cs))
+	iso.fixPointers()
 	rc := C.edg_module_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
+	iso.ResetArgs()
+	return iso.status(rc)
+}
+
+// LoadScript runs a classic (non-module) script, then calls the moduleLoaded hook
+// with undefined and extra.
+func (iso *Isolate) LoadScript(name, source, extra string) error {
+	iso.ResetArgs()
+	iso.PushString(extra)
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	cs := C.CString(source)
+	defer C.free(unsafe.Pointer(cs))
+	iso.fixPointers()
+	rc := C.edg_script_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
 	iso.ResetArgs()
 	return iso.status(rc)
 }

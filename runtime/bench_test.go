@@ -1,0 +1,67 @@
+package runtime
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// A warm hello-world request through the whole stack, in process (no network).
+func BenchmarkHelloWorld(b *testing.B) {
+	w, _ := newTestWorker(b, hello, Limits{Isolates: 1})
+	req := httptest.NewRequest("GET", "http://example.com/", nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+// The same from many goroutines at once, over the default pool (GOMAXPROCS isolates).
+func BenchmarkHelloWorldParallel(b *testing.B) {
+	w, _ := newTestWorker(b, hello, Limits{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		req := httptest.NewRequest("GET", "http://example.com/", nil)
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			w.ServeHTTP(rec, req)
+		}
+	})
+}
+
+// A request whose body is read through the async op (two completions: data, end).
+func BenchmarkAsyncOpEchoBody(b *testing.B) {
+	w, _ := newTestWorker(b, `export default { async fetch(r) { return new Response(await r.text()); } };`, Limits{Isolates: 1})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("POST", "http://example.com/", strings.NewReader("ping")))
+		if rec.Body.String() != "ping" {
+			b.Fatal(rec.Body.String())
+		}
+	}
+}
+
+// A new isolate from the snapshot with the worker's module evaluated, ready to serve.
+func BenchmarkColdStart(b *testing.B) {
+	w, _ := newTestWorker(b, hello, Limits{Isolates: 1})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l := newLoop(w)
+		ready := make(chan error, 1)
+		go l.run(ready)
+		if err := <-ready; err != nil {
+			b.Fatal(err)
+		}
+		l.post(stopTask{})
+		<-l.stopped
+	}
+}
