@@ -44,10 +44,10 @@ type Config struct {
 	Modules    map[string]string // module name → source
 	// Script runs the main module as a classic script (service-worker format:
 	// addEventListener("fetch", ...)) instead of an ES module.
-	Script bool
-	Env        map[string]any    // env vars, JSON-encodable
-	Limits     Limits
-	Console    Console // default: stderr
+	Script  bool
+	Env     map[string]any // env vars, JSON-encodable
+	Limits  Limits
+	Console Console // default: stderr
 }
 
 // Worker serves HTTP requests with a pool of isolates that all run the same bundle.
@@ -315,4 +315,3 @@ func LoadFile(file string) (Config, error) {
 		Script: !exportRE.MatchString(src),
 	}, nil
 }
-
