@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var ctx = context.Background()
@@ -129,9 +130,9 @@ func TestDeclaredTypesKeepStorageClass(t *testing.T) {
 func TestParams(t *testing.T) {
 	db := openTest(t)
 	tests := []struct {
-		sql     string
-		params  []Value
-		want    string // raw JSON or error text
+		sql    string
+		params []Value
+		want   string // raw JSON or error text
 	}{
 		{"SELECT ?", []Value{Int(7)}, `[[7]]`},
 		{"SELECT ?, ?", []Value{String("a"), NullValue()}, `[["a",null]]`},
@@ -250,7 +251,7 @@ func TestFailingStatementReleasesTransaction(t *testing.T) {
 		t.Errorf("got %d rows, want 1", n)
 	}
 	// A second handle on the same file can write at once (no lingering lock).
-	other, err := Open(db.Path(), &Options{BusyTimeout: 100 * 1e6})
+	other, err := Open(db.Path(), &Options{BusyTimeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,4 +444,22 @@ func FuzzDecodeResult(f *testing.F) {
 			t.Fatalf("re-encoded result does not decode: %v", err)
 		}
 	})
+}
+
+func TestContextCancelled(t *testing.T) {
+	db := openTest(t)
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.Query(c, Statement{SQL: "SELECT 1"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Query: got %v, want context.Canceled", err)
+	}
+	// A writer held by someone else: a cancelled wait gives up.
+	db.wsem <- struct{}{}
+	c2, cancel2 := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel2()
+	_, err := db.Exec(c2, Statement{SQL: "CREATE TABLE t(a)"})
+	<-db.wsem
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Exec waiting for writer: got %v, want deadline exceeded", err)
+	}
 }
