@@ -224,7 +224,9 @@ func (s *DB) Delete(ctx context.Context, key string) error {
 
 // EncodeCursor and DecodeCursor give the opaque cursor: the last key
 // returned, in unpadded URL-safe base64.
-func EncodeCursor(lastKey string) string { return base64.RawURLEncoding.EncodeToString([]byte(lastKey)) }
+func EncodeCursor(lastKey string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(lastKey))
+}
 
 func DecodeCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
