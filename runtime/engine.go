@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/edged-dev/edged/bindings"
+	"github.com/edged-dev/edged/runtime/op"
 	"github.com/edged-dev/edged/runtime/v8"
 )
 
@@ -106,7 +107,7 @@ func buildBootstrap(files []jsFile, ops []string) string {
 // engine is the per-process state: V8 initialized, one snapshot, one op table.
 type engine struct {
 	snap     *v8.Snapshot
-	ops      []opFunc
+	ops      []op.Func
 	opIDs    map[string]int
 	hash     string
 	bootSize int
@@ -120,14 +121,9 @@ var (
 
 func getEngine() (*engine, error) {
 	engineOnce.Do(func() {
-		names := make([]string, 0, len(opRegistry))
-		for name := range opRegistry {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		e := &engine{opIDs: map[string]int{}}
+		names, fns := op.Table()
+		e := &engine{opIDs: map[string]int{}, ops: fns}
 		for i, n := range names {
-			e.ops = append(e.ops, opRegistry[n])
 			e.opIDs[n] = i
 		}
 		files, err := collectJS()

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/edged-dev/edged/runtime/op"
 	"github.com/edged-dev/edged/runtime/v8"
 )
 
@@ -443,6 +444,48 @@ func (l *loop) onWatchdog() {
 		return
 	}
 	l.watchdog.Reset(budget - used)
+}
+
+// ---- op.Call: every op call runs with the loop as its context ----
+
+var _ op.Call = (*loop)(nil)
+
+func (l *loop) NArgs() int                  { return l.iso.NArgs() }
+func (l *loop) ArgKind(i int) v8.Kind       { return l.iso.ArgKind(i) }
+func (l *loop) ArgNumber(i int) float64     { return l.iso.ArgNumber(i) }
+func (l *loop) ArgInt(i int) int            { return l.iso.ArgInt(i) }
+func (l *loop) ArgBool(i int) bool          { return l.iso.ArgBool(i) }
+func (l *loop) ArgString(i int) string      { return l.iso.ArgString(i) }
+func (l *loop) ArgView(i int) []byte        { return l.iso.ArgView(i) }
+func (l *loop) ReturnNumber(f float64)      { l.iso.ReturnNumber(f) }
+func (l *loop) ReturnBool(b bool)           { l.iso.ReturnBool(b) }
+func (l *loop) ReturnNull()                 { l.iso.ReturnNull() }
+func (l *loop) ReturnString(s string)       { l.iso.ReturnString(s) }
+func (l *loop) ReturnBytes(b []byte)        { l.iso.ReturnBytes(b) }
+func (l *loop) ReturnError(class, m string) { l.iso.ReturnError(class, m) }
+func (l *loop) Worker() op.Worker           { return l.w }
+
+// Async returns the completer for the promise whose id is argument 0.
+func (l *loop) Async() op.Completer { return &completer{l: l, pid: l.iso.ArgNumber(0)} }
+
+type completer struct {
+	l    *loop
+	pid  float64
+	done atomic.Bool
+}
+
+func (c *completer) Resolve(v op.Value) {
+	if c.done.Swap(true) {
+		return
+	}
+	c.l.post(&completion{pid: c.pid, ok: true, kind: v.Kind, str: v.Str, bytes: v.Bytes, num: v.Num})
+}
+
+func (c *completer) Reject(class, message string) {
+	if c.done.Swap(true) {
+		return
+	}
+	c.l.post(&completion{pid: c.pid, ok: false, kind: v8.String, str: class + "\x00" + message})
 }
 
 // packHeaders flattens headers as "name\0value\0..." with lower-cased names.

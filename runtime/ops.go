@@ -5,23 +5,24 @@ import (
 	"io"
 	"time"
 
+	"github.com/edged-dev/edged/runtime/op"
 	"github.com/edged-dev/edged/runtime/v8"
 )
 
-// opFunc runs an op on the isolate's thread. Arguments are read from l.iso; async
-// ops get their promise id as argument 0 and complete later with l.complete.
-type opFunc func(l *loop)
-
-// opRegistry is the op table; ids are assigned by sorted name when the engine starts.
-var opRegistry = map[string]opFunc{
-	"op_console":       opConsole,
-	"op_timer_arm":     opTimerArm,
-	"op_now":           opNow,
-	"op_random_fill":   opRandomFill,
-	"op_req_body_read": opReqBodyRead,
-	"op_resp_send":     opRespSend,
-	"op_resp_error":    opRespError,
-	"op_req_done":      opReqDone,
+// The runtime's own ops: they need the loop itself, which every op.Call is.
+func init() {
+	for name, fn := range map[string]func(*loop){
+		"op_console":       opConsole,
+		"op_timer_arm":     opTimerArm,
+		"op_now":           opNow,
+		"op_random_fill":   opRandomFill,
+		"op_req_body_read": opReqBodyRead,
+		"op_resp_send":     opRespSend,
+		"op_resp_error":    opRespError,
+		"op_req_done":      opReqDone,
+	} {
+		op.Register(name, func(c op.Call) { fn(c.(*loop)) })
+	}
 }
 
 func opConsole(l *loop) {

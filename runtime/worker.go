@@ -44,10 +44,12 @@ type Config struct {
 	Modules    map[string]string // module name → source
 	// Script runs the main module as a classic script (service-worker format:
 	// addEventListener("fetch", ...)) instead of an ES module.
-	Script  bool
-	Env     map[string]any // env vars, JSON-encodable
-	Limits  Limits
-	Console Console // default: stderr
+	Script bool
+	Env    map[string]any // env vars, JSON-encodable
+	// Bindings are the backends ops reach by binding name (op.Worker.Binding).
+	Bindings map[string]any
+	Limits   Limits
+	Console  Console // default: stderr
 }
 
 // Worker serves HTTP requests with a pool of isolates that all run the same bundle.
@@ -121,6 +123,11 @@ func StderrConsole(worker string, level int, text string) {
 }
 
 func (w *Worker) console(level int, text string) { w.cfg.Console(w.cfg.Name, level, text) }
+
+// Name, Binding and Log make a Worker an op.Worker.
+func (w *Worker) Name() string               { return w.cfg.Name }
+func (w *Worker) Binding(name string) any    { return w.cfg.Bindings[name] }
+func (w *Worker) Log(level int, text string) { w.console(level, text) }
 
 // spawn starts a loop and waits until its isolate has loaded the worker.
 func (w *Worker) spawn() (*loop, error) {
@@ -314,4 +321,19 @@ func LoadFile(file string) (Config, error) {
 		// As wrangler decides: a script with no export statement is a service worker.
 		Script: !exportRE.MatchString(src),
 	}, nil
+}
+
+// Binding is an env entry that JS turns into a binding object (a D1 database, a KV
+// namespace...). It reaches JS as {"$binding": {"type": Type, "name": Name}}; the
+// binding's JS half registers a priv.envBuilders entry that replaces it, and its
+// ops find the backend with op.Worker.Binding(Name) (Config.Bindings).
+type Binding struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// MarshalJSON wraps the binding in its marker object.
+func (b Binding) MarshalJSON() ([]byte, error) {
+	type plain Binding
+	return json.Marshal(map[string]plain{"$binding": plain(b)})
 }
