@@ -1,0 +1,7 @@
+package runtime
+
+// Binding packages with Go ops register them in init; importing them here makes the
+// op table complete before the snapshot is made. One line per package.
+import (
+// _ "github.com/edged-dev/edged/bindings/<api>"
+)
