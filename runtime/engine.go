@@ -31,9 +31,10 @@ const (
 	hookTimers
 	hookMakeError
 	hookFlushRejections
+	hookScheduled
 )
 
-var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections"}
+var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled"}
 
 // jsFile is one bootstrap file.
 type jsFile struct {

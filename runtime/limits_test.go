@@ -204,3 +204,11 @@ func TestSoakHeapFlat(t *testing.T) {
 	}
 	t.Logf("heap after 1,000 requests %d B, after 10,000 %d B", h1, h2)
 }
+
+// getVia sends a GET through the worker in process.
+func getVia(t testing.TB, w *Worker, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	w.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com"+path, nil))
+	return rec.Code, rec.Body.String()
+}

@@ -38,6 +38,8 @@ type loop struct {
 	dead     atomic.Bool
 	stopped  chan struct{}
 	stopping bool // stop once the last request finishes
+	assign   chan assignment
+	heap     int // heap limit the isolate was made with
 	batch    []*completion
 }
 
@@ -62,6 +64,8 @@ type request struct {
 	url  string
 	done chan struct{} // closed when answered
 
+	sched *scheduled // set for a scheduled event instead of an HTTP request
+
 	answered bool
 	finished bool
 	status   int
@@ -77,34 +81,58 @@ func (r *request) fail(status int, text string) {
 	r.errText = text
 }
 
-func newLoop(w *Worker) *loop {
-	return &loop{
-		w:       w,
+// assignment gives a bare loop its worker; a nil worker tells it to exit.
+type assignment struct {
+	w     *Worker
+	ready chan<- error
+}
+
+// startLoop starts a loop goroutine that creates an isolate with the given heap
+// limit and then waits for a worker (loop.assign). It returns once the isolate exists.
+func startLoop(heapBytes int) (*loop, error) {
+	l := &loop{
 		mail:    make(chan task, 4096),
 		reqs:    make(map[int]*request),
 		stopped: make(chan struct{}),
+		assign:  make(chan assignment, 1),
+		heap:    heapBytes,
 	}
+	created := make(chan error, 1)
+	go l.main(created)
+	if err := <-created; err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
-// run creates the isolate, loads the worker and serves the mailbox. ready receives
-// the load error (or nil) once.
-func (l *loop) run(ready chan<- error) {
+func (l *loop) main(created chan<- error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	defer close(l.stopped)
-	err := l.boot()
-	ready <- err
+	err := l.createIsolate()
+	created <- err
 	if err != nil {
 		l.dead.Store(true)
-		if l.iso != nil {
-			l.iso.Close()
-		}
+		return
+	}
+	a := <-l.assign
+	if a.w == nil {
+		l.dead.Store(true)
+		l.iso.Close()
+		return
+	}
+	l.w = a.w
+	err = l.load()
+	a.ready <- err
+	if err != nil {
+		l.dead.Store(true)
+		l.iso.Close()
 		return
 	}
 	l.serve()
 }
 
-func (l *loop) boot() error {
+func (l *loop) createIsolate() error {
 	eng, err := getEngine()
 	if err != nil {
 		return err
@@ -116,7 +144,7 @@ func (l *loop) boot() error {
 	l.timer = time.NewTimer(time.Hour)
 	l.timer.Stop()
 	iso, err := v8.NewIsolate(eng.snap, v8.Options{
-		HeapLimit: l.w.cfg.Limits.HeapBytes,
+		HeapLimit: l.heap,
 		Ops: func(iso *v8.Isolate, id int) {
 			if id < 0 || id >= len(eng.ops) {
 				iso.ReturnError("TypeError", fmt.Sprintf("edged: unknown op %d", id))
@@ -124,18 +152,24 @@ func (l *loop) boot() error {
 			}
 			eng.ops[id](l)
 		},
-		Resolve: l.w.resolve,
+		Resolve: func(spec, referrer string) (string, string, error) { return l.w.resolve(spec, referrer) },
 	})
 	if err != nil {
 		return err
 	}
 	l.iso = iso
+	return nil
+}
+
+// load evaluates the worker's main module in the isolate.
+func (l *loop) load() error {
+	iso := l.iso
 	l.enter(l.w.cfg.Limits.StartupCPU)
 	load := iso.LoadModule
 	if l.w.cfg.Script {
 		load = iso.LoadScript
 	}
-	err = load(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
+	err := load(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
 	l.leave()
 	if err != nil {
 		if errors.Is(err, v8.ErrTerminated) {
@@ -239,6 +273,15 @@ func (l *loop) dispatch(req *request) {
 	iso := l.iso
 	iso.ResetArgs()
 	iso.PushNumber(float64(req.id))
+	if req.sched != nil {
+		iso.PushString(req.sched.cron)
+		iso.PushNumber(float64(req.sched.at.UnixMilli()))
+		l.enter(l.w.cfg.Limits.CPU)
+		err := iso.Call(hookScheduled)
+		l.leave()
+		l.afterCall(err, req)
+		return
+	}
 	iso.PushString(req.r.Method)
 	iso.PushString(req.url)
 	iso.PushString(packHeaders(req.r.Header))

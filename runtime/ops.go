@@ -20,6 +20,7 @@ func init() {
 		"op_resp_send":     opRespSend,
 		"op_resp_error":    opRespError,
 		"op_req_done":      opReqDone,
+		"op_sched_done":    opSchedDone,
 	} {
 		op.Register(name, func(c op.Call) { fn(c.(*loop)) })
 	}
@@ -150,4 +151,21 @@ func indexNul(s string) int {
 		}
 	}
 	return -1
+}
+
+// op_sched_done(rid, ok, retry, errorText): a scheduled event finished.
+func opSchedDone(l *loop) {
+	req := l.reqs[l.iso.ArgInt(0)]
+	if req == nil || req.sched == nil {
+		return
+	}
+	req.sched.ok = l.iso.ArgBool(1)
+	req.sched.retry = l.iso.ArgBool(2)
+	req.sched.err = l.iso.ArgString(3)
+	if !req.sched.ok {
+		l.w.console(levelError, req.sched.err)
+	}
+	req.status = 200
+	l.answer(req)
+	l.finish(req)
 }

@@ -85,7 +85,7 @@ func New(cfg Config) (*Worker, error) {
 		cfg.Limits.StartupCPU = time.Second
 	}
 	if cfg.Limits.HeapBytes <= 0 {
-		cfg.Limits.HeapBytes = 128 << 20
+		cfg.Limits.HeapBytes = DefaultHeapBytes
 	}
 	if cfg.Limits.Isolates <= 0 {
 		cfg.Limits.Isolates = goruntime.GOMAXPROCS(0)
@@ -129,11 +129,18 @@ func (w *Worker) Name() string               { return w.cfg.Name }
 func (w *Worker) Binding(name string) any    { return w.cfg.Bindings[name] }
 func (w *Worker) Log(level int, text string) { w.console(level, text) }
 
-// spawn starts a loop and waits until its isolate has loaded the worker.
+// spawn starts a loop (from a pre-made spare when one fits) and waits until its
+// isolate has loaded the worker.
 func (w *Worker) spawn() (*loop, error) {
-	l := newLoop(w)
+	l := takeSpare(w.cfg.Limits.HeapBytes)
+	if l == nil {
+		var err error
+		if l, err = startLoop(w.cfg.Limits.HeapBytes); err != nil {
+			return nil, err
+		}
+	}
 	ready := make(chan error, 1)
-	go l.run(ready)
+	l.assign <- assignment{w: w, ready: ready}
 	if err := <-ready; err != nil {
 		return nil, err
 	}

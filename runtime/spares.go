@@ -1,0 +1,75 @@
+package runtime
+
+import "sync"
+
+// Spare isolates: a few isolates made from the snapshot ahead of time, each on its
+// own locked thread, waiting for a worker. Taking one leaves only the worker's own
+// module to evaluate, which takes a new worker (or a pool that grows, or a worker
+// whose isolate was evicted) from ~3 ms to well under one; a background goroutine
+// makes the replacement off the request path.
+
+// DefaultHeapBytes is the heap limit of isolates when a worker sets none; spares are
+// made with it.
+const DefaultHeapBytes = 128 << 20
+
+var spares struct {
+	sync.Mutex
+	want    int // how many to keep ready
+	ready   []*loop
+	filling bool
+}
+
+func init() { spares.want = 1 }
+
+// SetSpareIsolates sets how many pre-made isolates to keep ready (0 disables them).
+func SetSpareIsolates(n int) {
+	spares.Lock()
+	spares.want = n
+	extra := []*loop(nil)
+	if len(spares.ready) > n {
+		extra = append(extra, spares.ready[n:]...)
+		spares.ready = spares.ready[:n]
+	}
+	spares.Unlock()
+	for _, l := range extra {
+		l.assign <- assignment{}
+	}
+}
+
+// takeSpare returns a ready loop made with heap limit heapBytes, or nil, and starts
+// making its replacement.
+func takeSpare(heapBytes int) *loop {
+	spares.Lock()
+	defer spares.Unlock()
+	var l *loop
+	if heapBytes == DefaultHeapBytes && len(spares.ready) > 0 {
+		l = spares.ready[len(spares.ready)-1]
+		spares.ready = spares.ready[:len(spares.ready)-1]
+	}
+	if !spares.filling && len(spares.ready) < spares.want {
+		spares.filling = true
+		go fillSpares()
+	}
+	return l
+}
+
+func fillSpares() {
+	for {
+		spares.Lock()
+		if len(spares.ready) >= spares.want {
+			spares.filling = false
+			spares.Unlock()
+			return
+		}
+		spares.Unlock()
+		l, err := startLoop(DefaultHeapBytes)
+		spares.Lock()
+		if err != nil {
+			spares.filling = false
+			spares.Unlock()
+			return
+		}
+		spares.ready = append(spares.ready, l)
+		spares.Unlock()
+	}
+}
