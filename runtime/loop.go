@@ -39,6 +39,8 @@ type loop struct {
 	stopped  chan struct{}
 	stopping bool // stop once the last request finishes
 	assign   chan assignment
+	lastUsed atomic.Int64 // unix ns of the last dispatch, for eviction
+	evicting atomic.Bool
 	heap     int // heap limit the isolate was made with
 	batch    []*completion
 }
@@ -91,7 +93,7 @@ type assignment struct {
 // limit and then waits for a worker (loop.assign). It returns once the isolate exists.
 func startLoop(heapBytes int) (*loop, error) {
 	l := &loop{
-		mail:    make(chan task, 4096),
+		mail:    make(chan task, 1024),
 		reqs:    make(map[int]*request),
 		stopped: make(chan struct{}),
 		assign:  make(chan assignment, 1),
@@ -267,6 +269,7 @@ func (l *loop) handle(t task) {
 }
 
 func (l *loop) dispatch(req *request) {
+	l.lastUsed.Store(time.Now().UnixNano())
 	l.nextID++
 	req.id = l.nextID
 	l.reqs[req.id] = req
@@ -411,6 +414,7 @@ func (l *loop) checkStopped() {
 // shutdown disposes of the isolate and hands queued work back to the worker.
 func (l *loop) shutdown() {
 	l.w.remove(l)
+	unregister(l)
 	l.watchdog.Stop()
 	l.timer.Stop()
 	l.iso.Close()
@@ -469,6 +473,9 @@ func (l *loop) enter(budget time.Duration) {
 
 func (l *loop) leave() {
 	l.watchdog.Stop()
+	if l.w != nil {
+		l.w.stats.cpuNanos.Add(int64(l.clock.now()) - l.start.Load())
+	}
 	l.epoch.Add(1)
 }
 

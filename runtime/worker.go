@@ -25,6 +25,8 @@ type Limits struct {
 	StartupCPU time.Duration // CPU time to evaluate the module (default 1 s)
 	HeapBytes  int           // per isolate, V8 heap plus ArrayBuffers (default 128 MB)
 	Isolates   int           // isolates in the pool (default GOMAXPROCS)
+	// IdleTimeout evicts an isolate that served nothing for this long (0: never).
+	IdleTimeout time.Duration
 }
 
 // Console receives the worker's console output: level 0 debug, 1 log, 2 warn, 3 error.
@@ -66,6 +68,8 @@ type Worker struct {
 		requests  atomic.Int64
 		isolates  atomic.Int64
 		limitHits atomic.Int64
+		evicted   atomic.Int64
+		cpuNanos  atomic.Int64
 	}
 }
 
@@ -153,7 +157,30 @@ func (w *Worker) spawn() (*loop, error) {
 	}
 	w.loops = append(w.loops, l)
 	w.mu.Unlock()
+	l.lastUsed.Store(time.Now().UnixNano())
+	register(l)
 	return l, nil
+}
+
+// Warm starts an isolate for the worker in the background if it has none, so that a
+// request about to arrive (the TLS handshake for its host is under way) finds it ready.
+func (w *Worker) Warm() {
+	w.mu.Lock()
+	start := !w.closed && !w.growing && len(w.loops) == 0
+	if start {
+		w.growing = true
+	}
+	w.mu.Unlock()
+	if start {
+		go func() {
+			if _, err := w.spawn(); err != nil {
+				w.console(levelError, "edged: warming an isolate: "+err.Error())
+			}
+			w.mu.Lock()
+			w.growing = false
+			w.mu.Unlock()
+		}()
+	}
 }
 
 func (w *Worker) remove(l *loop) {
@@ -281,8 +308,12 @@ func (w *Worker) Close(ctx context.Context) error {
 
 // Stats are counters for metrics and tests.
 type Stats struct {
-	Requests, IsolatesCreated, LimitHits int64
-	Isolates                             int
+	Requests        int64         // HTTP requests received
+	IsolatesCreated int64         // isolates that loaded the worker
+	IsolatesEvicted int64         // isolates stopped while idle
+	LimitHits       int64         // isolates discarded by a limit
+	CPU             time.Duration // CPU time spent in JS, all isolates
+	Isolates        int           // isolates live now
 }
 
 // Stats reads the worker's counters.
@@ -290,7 +321,14 @@ func (w *Worker) Stats() Stats {
 	w.mu.Lock()
 	n := len(w.loops)
 	w.mu.Unlock()
-	return Stats{w.stats.requests.Load(), w.stats.isolates.Load(), w.stats.limitHits.Load(), n}
+	return Stats{
+		Requests:        w.stats.requests.Load(),
+		IsolatesCreated: w.stats.isolates.Load(),
+		IsolatesEvicted: w.stats.evicted.Load(),
+		LimitHits:       w.stats.limitHits.Load(),
+		CPU:             time.Duration(w.stats.cpuNanos.Load()),
+		Isolates:        n,
+	}
 }
 
 // resolve maps an import to a module of the bundle.
