@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -29,18 +30,56 @@ type workerCase struct {
 		Body         *string           `json:"body"`
 		BodyContains string            `json:"bodyContains"`
 	} `json:"response"`
+	Logs [][2]any `json:"logs"` // exact [level, text] console lines of the case
 }
 
 // consoleLog collects a worker's console output for assertions.
 type consoleLog struct {
-	mu    sync.Mutex
-	lines []string
+	mu     sync.Mutex
+	lines  []string
+	levels []int
 }
 
 func (c *consoleLog) write(worker string, level int, text string) {
 	c.mu.Lock()
 	c.lines = append(c.lines, text)
+	c.levels = append(c.levels, level)
 	c.mu.Unlock()
+}
+
+// since returns the lines written from index i on, as [level, text] pairs.
+func (c *consoleLog) since(i int) [][2]any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out [][2]any
+	for j := i; j < len(c.lines); j++ {
+		out = append(out, [2]any{float64(c.levels[j]), c.lines[j]})
+	}
+	return out
+}
+
+func (c *consoleLog) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.lines)
+}
+
+// quiesce waits until no request of w is pending (waitUntil work included).
+func quiesce(t *testing.T, w *Worker) {
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		w.mu.Lock()
+		busy := 0
+		for _, l := range w.loops {
+			busy += int(l.pending.Load())
+		}
+		w.mu.Unlock()
+		if busy == 0 {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Errorf("requests still pending after 3 s")
 }
 
 func (c *consoleLog) String() string {
@@ -103,6 +142,7 @@ func TestWorkers(t *testing.T) {
 						req.Header.Set(k, v)
 					}
 					time.Sleep(time.Duration(c.DelayMS) * time.Millisecond)
+					logStart := log.len()
 					resp, err := client.Do(req)
 					if err != nil {
 						t.Fatal(err)
@@ -126,6 +166,13 @@ func TestWorkers(t *testing.T) {
 					}
 					if c.Response.BodyContains != "" && !strings.Contains(string(got), c.Response.BodyContains) {
 						t.Errorf("body: got %q, want it to contain %q", got, c.Response.BodyContains)
+					}
+					if c.Logs != nil {
+						quiesce(t, w)
+						gotLogs := log.since(logStart)
+						if !reflect.DeepEqual(gotLogs, c.Logs) && !(len(gotLogs) == 0 && len(c.Logs) == 0) {
+							t.Errorf("console:\ngot  %q\nwant %q", gotLogs, c.Logs)
+						}
 					}
 				})
 			}
