@@ -247,3 +247,16 @@ configureInterface(Headers);
 core.defineGlobal("Headers", Headers);
 priv.Headers = Headers;
 priv.registerPlatformObject((v) => priv.isHeaders(v));
+
+// The API base URL relative request URLs resolve against. A Workers global scope has
+// none (a relative URL is a TypeError); a `location` global, when the embedder defines
+// one (the WPT runner does, as a dedicated worker has), provides it.
+priv.apiBaseURL = function apiBaseURL() {
+  const loc = globalThis.location;
+  if (loc === undefined || loc === null || (typeof loc !== "object" && typeof loc !== "function")) return undefined;
+  try {
+    return String(loc.href);
+  } catch {
+    return undefined;
+  }
+};

@@ -210,14 +210,24 @@ function extractBody(init, prefix) {
       state.locked = true;
       return state.source;
     }
+    if (priv.isBlob(init)) {
+      const type = priv.blobType(init);
+      if (type !== "") extracted.type = type;
+      // A copy: consumers may write to the bytes they get; the blob stays immutable.
+      return priv.blobBytes(init).slice();
+    }
+    if (priv.isFormData(init)) {
+      const { bytes, type } = priv.encodeMultipart(init);
+      extracted.type = type;
+      return bytes;
+    }
     if (priv.extractBodyExtra !== undefined) {
-      // Later files (Blob, FormData, ReadableStream) hook in here.
       const r = priv.extractBodyExtra(init, prefix);
       if (r !== undefined) return r;
     }
     const tag = Object.prototype.toString.call(init);
-    if (tag === "[object ReadableStream]" || tag === "[object FormData]" || tag === "[object Blob]" || tag === "[object File]") {
-      throw new TypeError(`${prefix}: not implemented: ${tag.slice(8, -1)} bodies`);
+    if (tag === "[object ReadableStream]") {
+      throw new TypeError(`${prefix}: not implemented: ReadableStream bodies`);
     }
   }
   extracted.type = TEXT_TYPE;
@@ -317,16 +327,15 @@ priv.mixinBody = function mixinBody(proto, iface, getState, getContentType) {
     blob() {
       let state;
       try { state = getState(this); } catch (e) { return Promise.reject(e); }
-      const Blob = globalThis.Blob;
-      if (typeof Blob !== "function") {
-        return Promise.reject(new TypeError(`Failed to execute 'blob' on '${iface}': not implemented: Blob (lands in a later issue)`));
-      }
-      const type = getContentType(this) || "";
-      return consume(state, false).then((b) => new Blob([b], { type }));
+      const mime = priv.extractMimeType(getContentType(this));
+      const type = mime === null ? "" : priv.serializeMimeType(mime);
+      return consume(state, false).then((b) => priv.newBlob(b.length > 0 ? [b] : [], type));
     },
     formData() {
-      try { getState(this); } catch (e) { return Promise.reject(e); }
-      return Promise.reject(new TypeError(`Failed to execute 'formData' on '${iface}': not implemented: FormData (lands in a later issue)`));
+      let state;
+      try { state = getState(this); } catch (e) { return Promise.reject(e); }
+      const mime = priv.extractMimeType(getContentType(this));
+      return consume(state, false).then((b) => priv.parseFormBody(b, mime));
     },
     json() {
       let state;

@@ -20,10 +20,9 @@ function normalizeMethod(m, prefix) {
 }
 
 function parseURL(input, prefix) {
-  const URLCtor = globalThis.URL;
   let u;
   try {
-    u = new URLCtor(input);
+    u = new priv.URL(input, priv.apiBaseURL());
   } catch {
     throw new TypeError(`${prefix}: Invalid URL: ${input}`);
   }

@@ -92,7 +92,7 @@ class Response {
     url = converters.USVString(url, prefix, "Argument 1");
     let parsed;
     try {
-      parsed = new globalThis.URL(url);
+      parsed = new priv.URL(url, priv.apiBaseURL());
     } catch {
       throw new TypeError(`${prefix}: Invalid URL: ${url}`);
     }
