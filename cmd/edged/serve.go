@@ -2,65 +2,182 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
 	"github.com/edged-dev/edged/server"
 )
 
 func init() { commands["serve"] = serve }
 
+const serveUsage = `Usage:
+  edged serve --config edged.toml [--dev-tls] [options]
+  edged serve <worker.js> [--port 8787] [--host 127.0.0.1] [--dev-tls] [--var NAME=VALUE]...
+                          [--cpu-ms 50] [--memory-mb 128] [--admin 127.0.0.1:9901] [options]
+
+  SIGHUP (or POST /reload on the admin listener) reloads the config and swaps
+  changed workers without dropping requests; SIGINT/SIGTERM drain and exit.
+
+Options:
+`
+
 func serve(args []string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	port := fs.Int("port", 8787, "port to listen on")
-	host := fs.String("host", "127.0.0.1", "address to listen on")
-	cpuMS := fs.Int("cpu-ms", 50, "CPU time limit per request, in milliseconds")
-	memMB := fs.Int("memory-mb", 128, "heap limit per isolate, in MB")
+	fs.Usage = func() { fmt.Fprint(os.Stderr, serveUsage); fs.PrintDefaults() }
+	cfgFile := fs.String("config", "", "edged.toml: workers, routes, listeners (instead of a single worker script)")
+	port := fs.Int("port", 8787, "port to listen on (single-file form)")
+	host := fs.String("host", "127.0.0.1", "address to listen on (single-file form)")
+	cpuMS := fs.Int("cpu-ms", 50, "CPU time limit per request, in milliseconds (single-file form)")
+	memMB := fs.Int("memory-mb", 128, "heap limit per isolate, in MB (single-file form)")
+	devTLS := fs.Bool("dev-tls", false, "serve HTTPS, HTTP/2 and HTTP/3 with a self-signed certificate made at start (for local testing)")
+	admin := fs.String("admin", "", "admin listener for /metrics and /reload (single-file form; the token comes from $EDGED_ADMIN_TOKEN)")
+	accessLog := fs.String("access-log", "stdout", "access log: stdout, stderr, off, or a file path")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	maxIsolates := fs.Int("max-isolates", 0, "cap on live isolates in the process; the least recently used idle ones are evicted past it (0: none)")
+	isolateIdle := fs.Duration("isolate-idle", 0, "evict a worker's isolate after it served nothing for this long (0: never)")
+	perWorker := fs.Int("isolates-per-worker", 0, "isolates per worker at most (0: one per CPU)")
 	vars := varsFlag{}
-	fs.Var(vars, "var", "NAME=VALUE binding in env (repeatable)")
+	fs.Var(vars, "var", "NAME=VALUE binding in env (repeatable; single-file form)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
 	}
-	if len(pos) != 1 {
-		fmt.Fprintf(os.Stderr, "edged serve: want one worker script, got %d\n\n%s", len(pos), usage)
+	if (*cfgFile == "") == (len(pos) == 0) || len(pos) > 1 {
+		fmt.Fprintf(os.Stderr, "edged serve: give either --config edged.toml or one worker script\n\n")
+		fs.Usage()
 		return 2
 	}
-	cfg, err := runtime.LoadFile(pos[0])
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
-		return 1
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "edged serve: --log-level: %v\n", err)
+		return 2
 	}
-	cfg.Env = vars
-	cfg.Limits = runtime.Limits{CPU: time.Duration(*cpuMS) * time.Millisecond, HeapBytes: *memMB << 20}
-	w, err := runtime.New(cfg)
-	if err != nil {
-		var le *runtime.LoadError
-		if errors.As(err, &le) && le.Stack != "" {
-			fmt.Fprintf(os.Stderr, "edged: %v\n%s\n", err, le.Stack)
-		} else {
-			fmt.Fprintf(os.Stderr, "edged: %v\n", err)
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	var access *slog.Logger
+	switch *accessLog {
+	case "off", "":
+	case "stdout", "stderr":
+		out := io.Writer(os.Stdout)
+		if *accessLog == "stderr" {
+			out = os.Stderr
 		}
-		return 1
+		access = slog.New(slog.NewJSONHandler(out, nil))
+	default:
+		f, err := os.OpenFile(*accessLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "edged serve: --access-log: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		access = slog.New(slog.NewJSONHandler(f, nil))
 	}
-	srv, err := server.Listen(fmt.Sprintf("%s:%d", *host, *port), w, server.Options{})
+
+	opts := server.HostOptions{
+		Logger:             logger,
+		AccessLog:          access,
+		IsolateIdleTimeout: *isolateIdle,
+		IsolatesPerWorker:  *perWorker,
+	}
+	if *devTLS {
+		h, _, _ := net.SplitHostPort(net.JoinHostPort(*host, "0"))
+		cert, err := server.DevCertificate(h)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "edged serve: --dev-tls: %v\n", err)
+			return 1
+		}
+		opts.DefaultCert = &cert
+	}
+	if *cfgFile != "" {
+		opts.LoadConfig = func() (*config.Edged, error) {
+			cfg, warns, err := config.LoadEdged(*cfgFile, nil)
+			for _, w := range warns {
+				logger.Warn("config: " + fmt.Sprint(w))
+			}
+			return cfg, err
+		}
+		if *devTLS {
+			logger.Info("--dev-tls: the self-signed certificate answers server names no [[server.tls]] entry covers")
+		}
+	} else {
+		single := server.Single{
+			File:   pos[0],
+			Addr:   net.JoinHostPort(*host, strconv.Itoa(*port)),
+			TLS:    *devTLS,
+			Vars:   vars,
+			Limits: config.WorkerLimits{CPUMs: int64(*cpuMS), MemoryMB: int64(*memMB)},
+			Admin:  *admin,
+			Token:  os.Getenv("EDGED_ADMIN_TOKEN"),
+		}
+		opts.LoadConfig = single.Config
+	}
+	cfg, err := opts.LoadConfig()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
 		return 1
 	}
+	if *maxIsolates > 0 {
+		runtime.SetIsolateLimit(*maxIsolates)
+	}
+	h, err := server.NewHost(cfg, opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
+		return 1
+	}
+	if err := h.Start(); err != nil {
+		h.Close()
+		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
+		return 1
+	}
+	a := h.Addrs()
+	var urls []string
+	for _, x := range a.HTTP {
+		urls = append(urls, "http://"+x)
+	}
+	for _, x := range a.HTTPS {
+		urls = append(urls, "https://"+x)
+	}
+	what := *cfgFile
+	if what == "" {
+		what = pos[0]
+	}
+	fmt.Printf("edged: serving %s on %s\n", what, strings.Join(urls, " "))
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Printf("edged: serving %s on %s\n", pos[0], srv.URL())
-	err = srv.Serve(ctx)
-	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	w.Close(cctx)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		for range hup {
+			if res, err := h.Reload(); err == nil {
+				logger.Info("SIGHUP: reloaded", "result", res.String())
+			}
+		}
+	}()
+	go func() {
+		// A second interrupt while draining cuts the drain short.
+		<-ctx.Done()
+		stop()
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		<-again
+		logger.Warn("second signal: closing without waiting for requests")
+		h.Close()
+	}()
+	start := time.Now()
+	err = h.Serve(ctx)
+	logger.Info("exiting", "uptime_s", int(time.Since(start).Seconds()))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
 		return 1
