@@ -3,5 +3,7 @@ package runtime
 // Binding packages with Go ops register them in init; importing them here makes the
 // op table complete before the snapshot is made. One line per package.
 import (
-// _ "github.com/edged-dev/edged/bindings/<api>"
+	// _ "github.com/edged-dev/edged/bindings/<api>"
+	_ "github.com/edged-dev/edged/bindings/d1"
+	_ "github.com/edged-dev/edged/bindings/fetch"
 )

@@ -117,6 +117,8 @@ func TestWorkers(t *testing.T) {
 					t.Fatalf("env.json: %v", err)
 				}
 			}
+			// Optional bindings.json: D1/KV/cache backends in a temp dir (storage_test.go).
+			fixtureBindings(t, dir, &cfg)
 			// One isolate, so that cases may observe state left by earlier ones.
 			cfg.Limits.Isolates = 1
 			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

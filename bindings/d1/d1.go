@@ -39,4 +39,21 @@ type Database interface {
 	Close() error
 }
 
-var _ Database = (*DB)(nil)
+// Bookmarker is implemented by databases that can name their current state
+// for D1's sessions API (withSession, getBookmark). Bookmarks of one database
+// compare as strings: a later state has a greater bookmark.
+type Bookmarker interface {
+	Bookmark() string
+}
+
+// Regioner is implemented by databases that report where they run
+// (meta.served_by_region); without it the op layer reports "local".
+type Regioner interface {
+	Region() string
+}
+
+var (
+	_ Database   = (*DB)(nil)
+	_ Bookmarker = (*DB)(nil)
+	_ Regioner   = (*DB)(nil)
+)

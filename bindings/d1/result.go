@@ -264,12 +264,24 @@ func (r *Result) AppendBinary(dst []byte) []byte {
 // DecodeResult parses the binary encoding. It exists for tests and for Go
 // clients of a remote database; the JS half has its own decoder.
 func DecodeResult(b []byte) (*Result, error) {
+	r, rest, err := decodeResult(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("d1: %d trailing bytes after result", len(rest))
+	}
+	return r, nil
+}
+
+// decodeResult parses one result from the front of b and returns the rest.
+func decodeResult(b []byte) (*Result, []byte, error) {
 	const fixed = 2 + 8*6
 	if len(b) < fixed {
-		return nil, errShort
+		return nil, nil, errShort
 	}
 	if b[0] != resultVersion {
-		return nil, fmt.Errorf("d1: result version %d, want %d", b[0], resultVersion)
+		return nil, nil, fmt.Errorf("d1: result version %d, want %d", b[0], resultVersion)
 	}
 	r := &Result{}
 	r.Meta.ChangedDB = b[1]&1 != 0
@@ -282,35 +294,32 @@ func DecodeResult(b []byte) (*Result, error) {
 	b = b[fixed:]
 	nc, k := binary.Uvarint(b)
 	if k <= 0 || nc > uint64(len(b)) {
-		return nil, errShort
+		return nil, nil, errShort
 	}
 	b = b[k:]
 	r.Columns = make([]string, nc)
 	for i := range r.Columns {
 		n, k := binary.Uvarint(b)
 		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, errShort
+			return nil, nil, errShort
 		}
 		r.Columns[i] = string(b[k : k+int(n)])
 		b = b[k+int(n):]
 	}
 	nr, k := binary.Uvarint(b)
 	if k <= 0 {
-		return nil, errShort
+		return nil, nil, errShort
 	}
 	b = b[k:]
 	if nc == 0 && nr != 0 || nc != 0 && nr > uint64(len(b))/nc {
-		return nil, fmt.Errorf("d1: row count %d out of range", nr)
+		return nil, nil, fmt.Errorf("d1: row count %d out of range", nr)
 	}
 	r.Values = make([]Value, int(nr*nc))
 	for i := range r.Values {
 		var err error
 		if r.Values[i], b, err = decodeValue(b); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if len(b) != 0 {
-		return nil, fmt.Errorf("d1: %d trailing bytes after result", len(b))
-	}
-	return r, nil
+	return r, b, nil
 }

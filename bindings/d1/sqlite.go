@@ -67,7 +67,8 @@ type DB struct {
 
 	ro      sync.Map // SQL text → bool: stmt is read-only
 	roCount atomic.Int64
-	size    atomic.Int64 // size_after as of the last write
+	size    atomic.Int64  // size_after as of the last write
+	commits atomic.Uint64 // write sequence behind Bookmark
 
 	closeOnce sync.Once
 	closed    atomic.Bool
@@ -105,7 +106,29 @@ func Open(path string, o *Options) (*DB, error) {
 		return nil, fmt.Errorf("d1: open %s: %w", path, err)
 	}
 	db.size.Store(m.SizeAfter)
+	// Bookmarks must grow across restarts without a table of our own in the
+	// user's database: the sequence starts at the wall clock in microseconds.
+	db.commits.Store(uint64(time.Now().UnixMicro()))
 	return db, nil
+}
+
+// Bookmark implements Bookmarker: the current position in the database's
+// sequence of writes, as 16 hexadecimal digits (so that later bookmarks
+// compare greater as strings).
+func (db *DB) Bookmark() string { return fmt.Sprintf("%016x", db.commits.Load()) }
+
+// Region implements Regioner: meta.served_by_region.
+func (db *DB) Region() string { return db.opts.Region }
+
+func (db *DB) committed() {
+	now := uint64(time.Now().UnixMicro())
+	for {
+		old := db.commits.Load()
+		next := max(old+1, now)
+		if db.commits.CompareAndSwap(old, next) {
+			return
+		}
+	}
 }
 
 func (db *DB) dsn(readOnly bool) string {
@@ -272,6 +295,7 @@ func (db *DB) afterWrite(m *Meta, err error) {
 		return
 	}
 	db.size.Store(m.SizeAfter)
+	db.committed()
 }
 
 // Batch implements Database.
@@ -310,6 +334,7 @@ func (db *DB) Batch(ctx context.Context, sts []Statement) ([]*Result, error) {
 	if len(out) > 0 {
 		db.size.Store(out[len(out)-1].Meta.SizeAfter)
 	}
+	db.committed()
 	return out, nil
 }
 
@@ -354,6 +379,7 @@ func (db *DB) ExecScript(ctx context.Context, script string) (ExecResult, error)
 		return ExecResult{}, wrapSQLite(err)
 	}
 	db.size.Store(r.Meta.SizeAfter)
+	db.committed()
 	return ExecResult{Count: len(pieces), Duration: ms(time.Since(start))}, nil
 }
 
