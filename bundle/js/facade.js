@@ -1,0 +1,210 @@
+// edged:facade — how edged presents a worker's default export to the runtime's
+// dispatch, and the state behind the "cloudflare:workers" module. bundle.Wrap fills in
+// TOKEN and DEV for each load.
+//
+// - A default export that is a class extending WorkerEntrypoint gets one instance per
+//   event: new Class(ctx, env), then instance.fetch(request) / .scheduled(controller).
+// - `env` from "cloudflare:workers" reads the env the runtime passes to handlers.
+// - `waitUntil` from "cloudflare:workers" extends the newest event whose handler has
+//   not settled yet (edged has no async context tracking yet).
+// - Internal routes: a request carrying the header x-edged-internal: TOKEN runs a
+//   scheduled event (/__edged/scheduled?cron=...&time=...) instead of fetch.
+// - DEV: an exception from fetch becomes a 500 response whose body is the stack and
+//   whose x-edged-error header is TOKEN, for the dev server's error page.
+
+const TOKEN = __TOKEN__;
+const DEV = __DEV__;
+const INTERNAL_HEADER = "x-edged-internal";
+const ERROR_HEADER = "x-edged-error";
+
+let currentEnv = undefined;
+const running = []; // ctx of handler calls not settled yet, oldest first
+
+export class WorkerEntrypoint {
+  constructor(ctx, env) {
+    this.ctx = ctx;
+    this.env = env;
+  }
+}
+
+export class DurableObject {
+  constructor(ctx, env) {
+    this.ctx = ctx;
+    this.env = env;
+  }
+}
+
+export class WorkflowEntrypoint {
+  constructor(ctx, env) {
+    this.ctx = ctx;
+    this.env = env;
+  }
+}
+
+export class RpcTarget {}
+
+export const env = new Proxy(Object.create(null), {
+  get(_, key) {
+    return currentEnv === undefined ? undefined : currentEnv[key];
+  },
+  has(_, key) {
+    return currentEnv !== undefined && key in currentEnv;
+  },
+  ownKeys() {
+    return currentEnv === undefined ? [] : Reflect.ownKeys(currentEnv);
+  },
+  getOwnPropertyDescriptor(_, key) {
+    if (currentEnv === undefined) return undefined;
+    const d = Reflect.getOwnPropertyDescriptor(currentEnv, key);
+    if (d !== undefined) d.configurable = true;
+    return d;
+  },
+  set() {
+    return false;
+  },
+  defineProperty() {
+    return false;
+  },
+  deleteProperty() {
+    return false;
+  },
+});
+
+export function waitUntil(promise) {
+  if (running.length > 0) {
+    running[running.length - 1].waitUntil(promise);
+    return;
+  }
+  Promise.resolve(promise).then(undefined, (e) => {
+    console.error(e);
+  });
+}
+
+function isThenable(v) {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
+}
+
+function errorText(e) {
+  try {
+    if (e !== null && typeof e === "object" && typeof e.stack === "string" && e.stack !== "") return e.stack;
+    if (e !== null && typeof e === "object" && "message" in e) return `${e.name || "Error"}: ${e.message}`;
+    return `Uncaught ${String(e)}`;
+  } catch {
+    return "Error: (the thrown value could not be formatted)";
+  }
+}
+
+function errorResponse(e) {
+  return new Response(errorText(e), {
+    status: 500,
+    headers: { "content-type": "text/plain; charset=utf-8", [ERROR_HEADER]: TOKEN },
+  });
+}
+
+// track runs call as one event of ctx, so that waitUntil() finds it.
+function track(ctx, call, onError) {
+  running.push(ctx);
+  const done = () => {
+    const i = running.lastIndexOf(ctx);
+    if (i >= 0) running.splice(i, 1);
+  };
+  let r;
+  try {
+    r = call();
+  } catch (e) {
+    done();
+    if (onError !== undefined) return onError(e);
+    throw e;
+  }
+  if (isThenable(r)) {
+    return Promise.resolve(r).then(
+      (v) => {
+        done();
+        return v;
+      },
+      (e) => {
+        done();
+        if (onError !== undefined) return onError(e);
+        throw e;
+      },
+    );
+  }
+  done();
+  return r;
+}
+
+function jsonResponse(status, value) {
+  return new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });
+}
+
+async function runScheduled(scheduled, url, env, ctx) {
+  const cron = url.searchParams.get("cron") ?? "";
+  const time = Number(url.searchParams.get("time") ?? Date.now());
+  if (scheduled === undefined) {
+    return jsonResponse(200, { outcome: "exception", error: "Error: the worker has no scheduled() handler", noRetry: false });
+  }
+  let noRetry = false;
+  const controller = {
+    type: "scheduled",
+    cron,
+    scheduledTime: time,
+    noRetry() {
+      noRetry = true;
+    },
+  };
+  try {
+    await track(ctx, () => scheduled(controller, env, ctx));
+    return jsonResponse(200, { outcome: "ok", noRetry });
+  } catch (e) {
+    return jsonResponse(200, { outcome: "exception", error: errorText(e), noRetry });
+  }
+}
+
+// adapt returns the object the runtime dispatches to, for the worker's default export.
+export function adapt(exported) {
+  let fetch;
+  let scheduled;
+  let problem;
+  if (typeof exported === "function") {
+    if (exported.prototype instanceof WorkerEntrypoint) {
+      const Class = exported;
+      if (typeof Class.prototype.fetch === "function") {
+        fetch = (request, env, ctx) => new Class(ctx, env).fetch(request);
+      }
+      if (typeof Class.prototype.scheduled === "function") {
+        scheduled = (controller, env, ctx) => new Class(ctx, env).scheduled(controller);
+      }
+    } else {
+      problem = "TypeError: the default export is a function or a class that does not extend WorkerEntrypoint; " +
+        "export an object with a fetch() method, or a class that extends WorkerEntrypoint from \"cloudflare:workers\"";
+    }
+  } else if (exported !== null && typeof exported === "object") {
+    const h = exported;
+    if (typeof h.fetch === "function") fetch = (request, env, ctx) => h.fetch(request, env, ctx);
+    if (typeof h.scheduled === "function") scheduled = (controller, env, ctx) => h.scheduled(controller, env, ctx);
+  } else {
+    return exported; // nothing to adapt: fetch listeners, or the runtime's own error
+  }
+  const handler = {
+    fetch(request, env, ctx) {
+      currentEnv = env;
+      if (TOKEN !== "" && request.headers.get(INTERNAL_HEADER) === TOKEN) {
+        const url = new URL(request.url);
+        if (url.pathname === "/__edged/scheduled") return runScheduled(scheduled, url, env, ctx);
+        return jsonResponse(404, { error: `no internal route ${url.pathname}` });
+      }
+      if (problem !== undefined) throw new Error(problem);
+      if (fetch === undefined) {
+        throw new Error("no fetch handler: the worker's default export has no fetch() method");
+      }
+      return track(ctx, () => fetch(request, env, ctx), DEV ? errorResponse : undefined);
+    },
+  };
+  if (scheduled !== undefined) {
+    handler.scheduled = (controller, env, ctx) => {
+      currentEnv = env;
+      return track(ctx, () => scheduled(controller, env, ctx));
+    };
+  }
+  return handler;
+}
