@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -13,12 +14,16 @@ import (
 	"github.com/edged-dev/edged/runtime/v8"
 )
 
-// A loop owns one isolate: one goroutine locked to its OS thread, with a mailbox of
-// requests and op completions, and one timer for JS timers.
+// A loop owns one isolate: one goroutine with a mailbox of requests and op
+// completions, and one timer for JS timers. Only the loop goroutine calls into its
+// isolate; it is not locked to a thread (the glue takes v8::Locker per call), so a
+// request handed over by channel runs on the same thread as its sender and no OS
+// thread has to be woken. During each JS entry the goroutine is pinned to its
+// thread so the CPU watchdog reads the right clock.
 type loop struct {
 	w      *Worker
 	iso    *v8.Isolate
-	mail   chan task
+	mail   *mailbox
 	reqs   map[int]*request // by request id, until the request is finished
 	nextID int
 	origin time.Time
@@ -26,7 +31,7 @@ type loop struct {
 	timer      *time.Timer
 	timerArmed bool
 
-	clock    threadClock
+	clock    atomic.Int32 // CPU clock of the thread running the current JS entry
 	watchdog *time.Timer
 	epoch    atomic.Int64 // JS entry counter, so a late watchdog cannot hit the next task
 	start    atomic.Int64 // thread CPU time at the current entry (ns)
@@ -55,6 +60,8 @@ type completion struct {
 	str   string
 	bytes []byte
 	num   float64
+	// onDeliver runs on the loop just before the value reaches JS.
+	onDeliver func()
 }
 
 type stopTask struct{}
@@ -67,6 +74,9 @@ type request struct {
 	done chan struct{} // closed when answered
 
 	sched *scheduled // set for a scheduled event instead of an HTTP request
+
+	bodyRead int64 // request body bytes delivered to JS
+	bodyEOF  bool  // the request body is known to be fully read
 
 	answered bool
 	finished bool
@@ -93,7 +103,7 @@ type assignment struct {
 // limit and then waits for a worker (loop.assign). It returns once the isolate exists.
 func startLoop(heapBytes int) (*loop, error) {
 	l := &loop{
-		mail:    make(chan task, 1024),
+		mail:    newMailbox(),
 		reqs:    make(map[int]*request),
 		stopped: make(chan struct{}),
 		assign:  make(chan assignment, 1),
@@ -108,8 +118,6 @@ func startLoop(heapBytes int) (*loop, error) {
 }
 
 func (l *loop) main(created chan<- error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	defer close(l.stopped)
 	err := l.createIsolate()
 	created <- err
@@ -140,7 +148,6 @@ func (l *loop) createIsolate() error {
 		return err
 	}
 	l.origin = time.Now()
-	l.clock = currentThreadClock()
 	l.watchdog = time.AfterFunc(time.Hour, l.onWatchdog)
 	l.watchdog.Stop()
 	l.timer = time.NewTimer(time.Hour)
@@ -213,30 +220,26 @@ func (e *LoadError) Error() string {
 }
 
 func (l *loop) serve() {
+	var batch []task
 	for {
-		var t task
 		if l.timerArmed {
 			select {
-			case t = <-l.mail:
+			case <-l.mail.wake:
 			case <-l.timer.C:
 				l.timerArmed = false
 				l.fireTimers()
 			}
 		} else {
-			t = <-l.mail
+			<-l.mail.wake
 		}
-		if t != nil {
+		// Take everything queued: requests run one by one, op completions are
+		// delivered together in one call.
+		batch = l.mail.takeAll(batch[:0])
+		for i, t := range batch {
 			l.handle(t)
-			// Drain what is already queued, batching op completions into one call.
-		drain:
-			for i := 0; i < 256 && !l.dead.Load(); i++ {
-				select {
-				case t = <-l.mail:
-					l.handle(t)
-				default:
-					break drain
-				}
-			}
+			batch[i] = nil
+		}
+		for len(l.batch) > 0 && !l.dead.Load() {
 			l.flushCompletions()
 		}
 		if l.dead.Load() {
@@ -244,6 +247,52 @@ func (l *loop) serve() {
 			return
 		}
 	}
+}
+
+// mailbox is the loop's unbounded queue: posting never blocks, so ops may settle
+// their promises from the loop goroutine itself.
+type mailbox struct {
+	mu     sync.Mutex
+	q      []task
+	closed bool
+	wake   chan struct{} // capacity 1: "there is something in q"
+}
+
+func newMailbox() *mailbox { return &mailbox{wake: make(chan struct{}, 1)} }
+
+// put queues t; it reports false when the loop has shut down.
+func (m *mailbox) put(t task) bool {
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		return false
+	}
+	m.q = append(m.q, t)
+	m.mu.Unlock()
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+func (m *mailbox) takeAll(dst []task) []task {
+	m.mu.Lock()
+	dst = append(dst, m.q...)
+	clear(m.q)
+	m.q = m.q[:0]
+	m.mu.Unlock()
+	return dst
+}
+
+// close refuses further tasks and returns the ones still queued.
+func (m *mailbox) close() []task {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	rest := m.q
+	m.q = nil
+	return rest
 }
 
 func (l *loop) handle(t task) {
@@ -303,6 +352,9 @@ func (l *loop) flushCompletions() {
 	iso := l.iso
 	iso.ResetArgs()
 	for i, c := range l.batch {
+		if c.onDeliver != nil {
+			c.onDeliver()
+		}
 		iso.PushNumber(c.pid)
 		iso.PushBool(c.ok)
 		switch c.kind {
@@ -418,13 +470,8 @@ func (l *loop) shutdown() {
 	l.watchdog.Stop()
 	l.timer.Stop()
 	l.iso.Close()
-	for {
-		select {
-		case t := <-l.mail:
-			l.reject(t)
-		default:
-			return
-		}
+	for _, t := range l.mail.close() {
+		l.reject(t)
 	}
 }
 
@@ -437,8 +484,13 @@ func (l *loop) reject(t task) {
 	}
 }
 
-// post queues a task from any goroutine.
-func (l *loop) post(t task) { l.mail <- t }
+// post queues a task from any goroutine, the loop's own included. A request that
+// reaches a loop that has shut down is routed again; anything else is dropped.
+func (l *loop) post(t task) {
+	if !l.mail.put(t) {
+		l.reject(t)
+	}
+}
 
 // complete queues an op completion (from any goroutine).
 func (l *loop) complete(c *completion) { l.post(c) }
@@ -464,9 +516,14 @@ func (l *loop) armTimer(deadline float64) {
 
 // ---- CPU limit: the watchdog reads the loop thread's CPU clock ----
 
+// enter pins the loop goroutine to its thread for one JS entry and arms the CPU
+// watchdog on that thread's clock.
 func (l *loop) enter(budget time.Duration) {
+	runtime.LockOSThread()
+	c := currentThreadClock()
+	l.clock.Store(int32(c))
 	l.epoch.Add(1)
-	l.start.Store(int64(l.clock.now()))
+	l.start.Store(int64(c.now()))
 	l.budget.Store(int64(budget))
 	l.watchdog.Reset(budget)
 }
@@ -474,14 +531,15 @@ func (l *loop) enter(budget time.Duration) {
 func (l *loop) leave() {
 	l.watchdog.Stop()
 	if l.w != nil {
-		l.w.stats.cpuNanos.Add(int64(l.clock.now()) - l.start.Load())
+		l.w.stats.cpuNanos.Add(int64(threadClock(l.clock.Load()).now()) - l.start.Load())
 	}
 	l.epoch.Add(1)
+	runtime.UnlockOSThread()
 }
 
 func (l *loop) onWatchdog() {
 	epoch := l.epoch.Load()
-	used := time.Duration(int64(l.clock.now()) - l.start.Load())
+	used := time.Duration(int64(threadClock(l.clock.Load()).now()) - l.start.Load())
 	budget := time.Duration(l.budget.Load())
 	if epoch%2 == 0 {
 		return // the entry already ended

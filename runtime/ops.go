@@ -52,25 +52,48 @@ func opRandomFill(l *loop) {
 }
 
 // op_req_body_read(pid, rid) → Uint8Array chunk, or null at the end of the body.
+// With a known Content-Length the last chunk is read whole, and the read that
+// follows it answers at once, without another trip to the network.
 func opReqBodyRead(l *loop) {
 	pid := l.iso.ArgNumber(0)
 	req := l.reqs[l.iso.ArgInt(1)]
 	if req == nil || req.r == nil || req.r.Body == nil {
-		l.complete(&completion{pid: pid, ok: false, kind: v8.String, str: "TypeError\x00the request's body is no longer available (the request has finished)"})
+		l.batch = append(l.batch, &completion{pid: pid, ok: false, kind: v8.String, str: "TypeError\x00the request's body is no longer available (the request has finished)"})
+		return
+	}
+	if req.bodyEOF {
+		l.batch = append(l.batch, &completion{pid: pid, ok: true, kind: v8.Null})
 		return
 	}
 	body := req.r.Body
+	size := int64(64 << 10)
+	known := req.r.ContentLength >= 0
+	if rest := req.r.ContentLength - req.bodyRead; known && rest < size {
+		size = rest
+	}
 	go func() {
-		buf := make([]byte, 64<<10)
-		n, err := body.Read(buf)
-		c := &completion{pid: pid, ok: true}
+		c := &completion{pid: pid, ok: true, kind: v8.Null}
+		if size == 0 {
+			l.post(c)
+			return
+		}
+		buf := make([]byte, size)
+		var n int
+		var err error
+		if known {
+			n, err = io.ReadFull(body, buf)
+		} else {
+			n, err = body.Read(buf)
+		}
 		switch {
 		case n > 0:
 			c.kind, c.bytes = v8.Bytes, buf[:n]
+			c.onDeliver = func() {
+				req.bodyRead += int64(n)
+				req.bodyEOF = err == io.EOF || (known && req.bodyRead >= req.r.ContentLength)
+			}
 		case err != nil && err != io.EOF:
 			c.ok, c.kind, c.str = false, v8.String, "TypeError\x00reading the request body: "+err.Error()
-		default:
-			c.kind = v8.Null
 		}
 		l.post(c)
 	}()

@@ -2,8 +2,8 @@ package runtime
 
 import "sync"
 
-// Spare isolates: a few isolates made from the snapshot ahead of time, each on its
-// own locked thread, waiting for a worker. Taking one leaves only the worker's own
+// Spare isolates: a few isolates made from the snapshot ahead of time, each with
+// its loop goroutine waiting for a worker. Taking one leaves only the worker's own
 // module to evaluate, which takes a new worker (or a pool that grows, or a worker
 // whose isolate was evicted) from ~3 ms to well under one; a background goroutine
 // makes the replacement off the request path.

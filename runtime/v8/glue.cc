@@ -553,20 +553,27 @@ edg_isolate* edg_isolate_new(const char* snap, size_t snaplen, size_t heap_limit
 	isolate->SetHostInitializeImportMetaObjectCallback(InitImportMeta);
 	isolate->SetCaptureStackTraceForUncaughtExceptions(true, 16);
 
-	Isolate::Scope is(isolate);
-	HandleScope hs(isolate);
-	Local<Context> ctx = Context::New(isolate);
-	Context::Scope cs(ctx);
-	e->context.Reset(isolate, ctx);
-	Local<Array> hooks;
-	if (!ctx->GetDataFromSnapshotOnce<Array>(0).ToLocal(&hooks)) {
+	bool ok = false;
+	{
+		Locker lk(isolate);
+		Isolate::Scope is(isolate);
+		HandleScope hs(isolate);
+		Local<Context> ctx = Context::New(isolate);
+		Context::Scope cs(ctx);
+		e->context.Reset(isolate, ctx);
+		Local<Array> hooks;
+		if (ctx->GetDataFromSnapshotOnce<Array>(0).ToLocal(&hooks)) {
+			ok = true;
+			for (uint32_t i = 0; i < hooks->Length() && i < kHookCount; i++) {
+				Local<Value> f;
+				if (hooks->Get(ctx, i).ToLocal(&f) && f->IsFunction()) e->hooks[i].Reset(isolate, f.As<Function>());
+			}
+		}
+	}
+	if (!ok) {
 		*err = strdup("snapshot has no hooks (was it made by edg_snapshot_create?)");
 		edg_isolate_dispose(e);
 		return nullptr;
-	}
-	for (uint32_t i = 0; i < hooks->Length() && i < kHookCount; i++) {
-		Local<Value> f;
-		if (hooks->Get(ctx, i).ToLocal(&f) && f->IsFunction()) e->hooks[i].Reset(isolate, f.As<Function>());
 	}
 	edg_io_reserve(e, 16, 4096, 4096);
 	return e;
@@ -587,6 +594,7 @@ void edg_isolate_dispose(edg_isolate* e) {
 	if (e == nullptr) return;
 	if (e->isolate) {
 		{
+			Locker lk(e->isolate);
 			Isolate::Scope is(e->isolate);
 			for (auto& h : e->hooks) h.Reset();
 			for (auto& m : e->modules) m.second.Reset();
@@ -605,9 +613,15 @@ void edg_isolate_terminate(edg_isolate* e) { e->isolate->TerminateExecution(); }
 
 int edg_isolate_oom(edg_isolate* e) { return e->oom ? 1 : 0; }
 
-void edg_isolate_low_memory(edg_isolate* e) { e->isolate->LowMemoryNotification(); }
+void edg_isolate_low_memory(edg_isolate* e) {
+	Locker lk(e->isolate);
+	Isolate::Scope is(e->isolate);
+	e->isolate->LowMemoryNotification();
+}
 
 void edg_isolate_heap_stats(edg_isolate* e, edg_heap_stats* out) {
+	Locker lk(e->isolate);
+	Isolate::Scope is(e->isolate);
 	HeapStatistics hs;
 	e->isolate->GetHeapStatistics(&hs);
 	out->used_heap = hs.used_heap_size();
@@ -623,6 +637,7 @@ int edg_call(edg_isolate* e, int slot) {
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
+	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
 	Isolate::Scope is(isolate);
 	HandleScope hs(isolate);
 	Local<Context> ctx = e->context.Get(isolate);
@@ -671,6 +686,7 @@ int edg_module_load(edg_isolate* e, const char* name, size_t namelen, const char
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
+	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
 	Isolate::Scope is(isolate);
 	HandleScope hs(isolate);
 	Local<Context> ctx = e->context.Get(isolate);
@@ -735,6 +751,7 @@ int edg_script_load(edg_isolate* e, const char* name, size_t namelen, const char
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
+	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
 	Isolate::Scope is(isolate);
 	HandleScope hs(isolate);
 	Local<Context> ctx = e->context.Get(isolate);

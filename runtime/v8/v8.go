@@ -2,8 +2,9 @@
 // startup snapshot, ES modules, one op trampoline, hook calls, limits and exceptions
 // as data. It is the only package that imports "C" for V8.
 //
-// An Isolate belongs to one OS thread: create it and call it from a goroutine that
-// has called runtime.LockOSThread. Only Terminate may be called from elsewhere.
+// An Isolate is used by one goroutine at a time (the glue takes v8::Locker on each
+// call, so that goroutine may move between OS threads between calls). Only Terminate
+// may be called concurrently.
 package v8
 
 /*
