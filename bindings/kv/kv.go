@@ -82,7 +82,7 @@ type Store interface {
 // Error is a failure reported to user code, worded as Workers words it:
 // "KV PUT failed: 414 UTF-8 encoded length of 513 exceeds key length limit of 512."
 type Error struct {
-	Op      string // GET, PUT, DELETE, LIST, GET_BULK
+	Op      string // GET (also for list(), as workerd reports it), PUT, DELETE, GET_BULK
 	Status  int    // the HTTP status KV's API would answer with
 	Message string
 }
@@ -140,9 +140,9 @@ func ValidateLimit(limit int) (int, error) {
 	case limit == 0:
 		return MaxListLimit, nil
 	case limit < 0:
-		return 0, &Error{"LIST", 400, fmt.Sprintf("Invalid key_count_limit of %d. Please specify an integer greater than 0.", limit)}
+		return 0, &Error{"GET", 400, fmt.Sprintf("Invalid key_count_limit of %d. Please specify an integer greater than 0.", limit)}
 	case limit > MaxListLimit:
-		return 0, &Error{"LIST", 400, fmt.Sprintf("Invalid key_count_limit of %d. Please specify an integer less than %d.", limit, MaxListLimit)}
+		return 0, &Error{"GET", 400, fmt.Sprintf("Invalid key_count_limit of %d. Please specify an integer less than %d.", limit, MaxListLimit)}
 	}
 	return limit, nil
 }

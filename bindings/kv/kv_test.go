@@ -71,9 +71,9 @@ func TestPutErrors(t *testing.T) {
 	}{
 		{"GET", func() error { _, _, err := s.Get(ctx, ""); return err }},
 		{"DELETE", func() error { return s.Delete(ctx, "..") }},
-		{"LIST", func() error { _, err := s.List(ctx, ListOptions{Limit: 1001}); return err }},
-		{"LIST", func() error { _, err := s.List(ctx, ListOptions{Limit: -1}); return err }},
-		{"LIST", func() error { _, err := s.List(ctx, ListOptions{Cursor: "!!"}); return err }},
+		{"GET", func() error { _, err := s.List(ctx, ListOptions{Limit: 1001}); return err }},
+		{"GET", func() error { _, err := s.List(ctx, ListOptions{Limit: -1}); return err }},
+		{"GET", func() error { _, err := s.List(ctx, ListOptions{Cursor: "!!"}); return err }},
 		{"GET_BULK", func() error { _, err := s.GetBulk(ctx, make([]string, 101)); return err }},
 	} {
 		err := op.f()

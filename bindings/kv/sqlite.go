@@ -231,7 +231,7 @@ func EncodeCursor(lastKey string) string {
 func DecodeCursor(c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) == 0 || len(b) > MaxKeySize {
-		return "", &Error{"LIST", 400, "Invalid cursor"}
+		return "", &Error{"GET", 400, "Invalid cursor"}
 	}
 	return string(b), nil
 }
@@ -254,6 +254,9 @@ func (s *DB) List(ctx context.Context, o ListOptions) (ListResult, error) {
 	limit, err := ValidateLimit(o.Limit)
 	if err != nil {
 		return ListResult{}, err
+	}
+	if len(o.Prefix) > MaxKeySize {
+		return ListResult{}, &Error{"GET", 414, fmt.Sprintf("UTF-8 encoded length of %d exceeds key length limit of %d.", len(o.Prefix), MaxKeySize)}
 	}
 	after := []byte{} // every key is non-empty, so > x'' holds for all
 	if o.Cursor != "" {
