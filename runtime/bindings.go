@@ -6,5 +6,4 @@ import (
 	// _ "github.com/edged-dev/edged/bindings/<api>"
 	_ "github.com/edged-dev/edged/bindings/d1"
 	_ "github.com/edged-dev/edged/bindings/kv"
-	_ "github.com/edged-dev/edged/bindings/fetch"
 )
