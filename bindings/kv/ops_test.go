@@ -86,7 +86,6 @@ func TestOpErrors(t *testing.T) {
 	}
 }
 
-
 func TestOpListAndBulk(t *testing.T) {
 	w, s, _ := opWorker(t)
 	for _, k := range []string{"a", "b", "c"} {
