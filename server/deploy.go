@@ -267,8 +267,6 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 	var rc runtime.Config
 	var err error
 	switch {
-	case wc.IsProject && h.opts.LoadProject == nil:
-		return rc, fmt.Errorf("%s is a project folder; edged serve loads bundles: run `edged build` there and point path at the bundle file", wc.Path)
 	case wc.IsProject:
 		rc, err = h.opts.LoadProject(wc)
 	default:
@@ -290,7 +288,7 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 	}
 	if len(wc.D1Databases) > 0 || len(wc.KVNamespaces) > 0 {
 		if h.opts.Bindings == nil {
-			return rc, errors.New("d1_databases and kv_namespaces are not wired into edged serve yet")
+			return rc, errors.New("d1_databases and kv_namespaces need a state directory (edged serve --state-dir)")
 		}
 		benv, backends, err := h.opts.Bindings(wc)
 		if err != nil {

@@ -34,10 +34,11 @@ type HostOptions struct {
 	// LoadConfig re-reads the config for Reload (SIGHUP, POST /reload).
 	LoadConfig func() (*config.Edged, error)
 	// LoadProject turns a worker whose path is a project folder into a runtime
-	// config (bundling it); nil: project folders are refused with a clear error.
+	// config (default: LoadProject, which bundles it with esbuild).
 	LoadProject func(config.Worker) (runtime.Config, error)
 	// Bindings opens the storage bindings of a worker (D1, KV): env entries and the
-	// backends behind them; nil: workers that declare bindings are refused.
+	// backends behind them (Stores.Bindings); nil: workers that declare bindings are
+	// refused.
 	Bindings func(config.Worker) (env map[string]any, backends map[string]any, err error)
 	// NewWorker loads a worker (default: runtime.New).
 	NewWorker func(runtime.Config) (Worker, error)
@@ -97,6 +98,9 @@ func NewHost(cfg *config.Edged, opts HostOptions) (*Host, error) {
 	}
 	if opts.NewWorker == nil {
 		opts.NewWorker = func(c runtime.Config) (Worker, error) { return runtime.New(c) }
+	}
+	if opts.LoadProject == nil {
+		opts.LoadProject = LoadProject
 	}
 	if opts.MaxHeaderCount <= 0 {
 		opts.MaxHeaderCount = 100

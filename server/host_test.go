@@ -914,3 +914,76 @@ func TestWarmOnHandshake(t *testing.T) {
 type runtimeConfig = runtime.Config
 
 func defaultNewWorker(c runtime.Config) (Worker, error) { return runtime.New(c) }
+
+// A worker given as a wrangler project folder is bundled (TypeScript, imports);
+// D1 and KV bindings live in a folder per worker, so two workers naming the same
+// ids still cannot reach each other's data.
+func TestProjectAndStorage(t *testing.T) {
+	f := newFixture(t)
+	f.write("proj/wrangler.toml", "name = \"proj\"\nmain = \"src/index.ts\"\ncompatibility_date = \"2025-01-01\"\n[vars]\nFROM_WRANGLER = \"yes\"\n")
+	f.write("proj/src/greet.ts", "export const greet = (who: string): string => `hi ${who}`;\n")
+	f.write("proj/src/index.ts", `import { greet } from "./greet";
+export default {
+  async fetch(req: Request, env: any): Promise<Response> {
+    const url = new URL(req.url);
+    if (url.pathname === "/put") {
+      await env.KV.put("k", env.NAME);
+      await env.DB.exec("CREATE TABLE IF NOT EXISTS t (v TEXT)");
+      await env.DB.prepare("INSERT INTO t VALUES (?)").bind(env.NAME).run();
+    }
+    const kv = await env.KV.get("k");
+    const row = await env.DB.prepare("SELECT group_concat(v) AS v FROM t").first().catch(() => null);
+    return new Response(greet(env.NAME) + " " + env.FROM_WRANGLER + " kv=" + kv + " db=" + (row ? row.v : null));
+  },
+};
+`)
+	f.write("edged.toml", `
+[server]
+listen = ["127.0.0.1:0"]
+[[workers]]
+name = "one"
+path = "proj"
+vars = { NAME = "one" }
+d1_databases = [{ binding = "DB", database_id = "same-db" }]
+kv_namespaces = [{ binding = "KV", id = "same-kv" }]
+[[workers]]
+name = "two"
+path = "proj"
+vars = { NAME = "two" }
+d1_databases = [{ binding = "DB", database_id = "same-db" }]
+kv_namespaces = [{ binding = "KV", id = "same-kv" }]
+[[routes]]
+pattern = "one.test/*"
+worker = "one"
+[[routes]]
+pattern = "two.test/*"
+worker = "two"
+`)
+	stores := NewStores(filepath.Join(f.dir, "state"))
+	defer stores.Close()
+	h := f.start(HostOptions{Bindings: stores.Bindings})
+	hc := &http.Client{Transport: &http.Transport{DialContext: dialTo(h.Addrs().HTTP[0])}, Timeout: 10 * time.Second}
+	get := func(url string) string { resp, err := hc.Get(url); return body(t, resp, err) }
+	if got, want := get("http://one.test/put"), "hi one yes kv=one db=one"; got != want {
+		t.Errorf("one: got %q, want %q", got, want)
+	}
+	if got, want := get("http://two.test/"), "hi two yes kv=null db=null"; got != want {
+		t.Errorf("two sees one's storage: got %q, want %q", got, want)
+	}
+	// A reload keeps the stores (and their data) for an unchanged worker's new version.
+	f.write("proj/src/greet.ts", "export const greet = (who: string): string => `hello ${who}`;\n")
+	if _, err := h.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := get("http://one.test/"), "hello one yes kv=one db=one"; got != want {
+		t.Errorf("one after reload: got %q, want %q", got, want)
+	}
+}
+
+func TestSafeName(t *testing.T) {
+	for in, want := range map[string]string{"abc-1_x.y": "abc-1_x.y", "../x": "%2e.%2fx", "": "_", "a/b": "a%2fb", ".hidden": "%2ehidden"} {
+		if got := safeName(in); got != want {
+			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

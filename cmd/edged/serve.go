@@ -47,6 +47,7 @@ func serve(args []string) int {
 	maxIsolates := fs.Int("max-isolates", 0, "cap on live isolates in the process; the least recently used idle ones are evicted past it (0: none)")
 	isolateIdle := fs.Duration("isolate-idle", 0, "evict a worker's isolate after it served nothing for this long (0: never)")
 	perWorker := fs.Int("isolates-per-worker", 0, "isolates per worker at most (0: one per CPU)")
+	stateDir := fs.String("state-dir", ".edged/state", "where D1 databases and KV namespaces live, one folder per worker")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "NAME=VALUE binding in env (repeatable; single-file form)")
 	pos, err := parseInterleaved(fs, args)
@@ -84,7 +85,10 @@ func serve(args []string) int {
 		access = slog.New(slog.NewJSONHandler(f, nil))
 	}
 
+	stores := server.NewStores(*stateDir)
+	defer stores.Close()
 	opts := server.HostOptions{
+		Bindings:           stores.Bindings,
 		Logger:             logger,
 		AccessLog:          access,
 		IsolateIdleTimeout: *isolateIdle,
