@@ -5,5 +5,6 @@ package runtime
 import (
 	// _ "github.com/edged-dev/edged/bindings/<api>"
 	_ "github.com/edged-dev/edged/bindings/d1"
+	_ "github.com/edged-dev/edged/bindings/fetch"
 	_ "github.com/edged-dev/edged/bindings/kv"
 )

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/edged-dev/edged/bindings/fetch/fetchtest"
 )
 
 // A case in testdata/workers/<feature>/cases.json.
@@ -116,6 +118,13 @@ func TestWorkers(t *testing.T) {
 				if err := json.Unmarshal(b, &cfg.Env); err != nil {
 					t.Fatalf("env.json: %v", err)
 				}
+			}
+			// env.json may name UPSTREAM: it becomes the URL of a test HTTP server for
+			// outbound fetch() fixtures (bindings/fetch/fetchtest).
+			if _, ok := cfg.Env["UPSTREAM"]; ok {
+				up := httptest.NewServer(fetchtest.Handler())
+				defer up.Close()
+				cfg.Env["UPSTREAM"] = up.URL
 			}
 			// Optional bindings.json: D1/KV/cache backends in a temp dir (storage_test.go).
 			fixtureBindings(t, dir, &cfg)

@@ -4,7 +4,7 @@
 //   null                      no body
 //   string                    a USVString body (sent to Go as-is, UTF-8 encoded there)
 //   Uint8Array                bytes owned by this body
-//   IncomingBody              the incoming request's body, read with op_req_body_read
+//   ChunkSource               chunks from Go: the incoming request's body, a fetch() response
 //   Buffered                  a promise of bytes (a clone of an incoming body)
 // A body state is a plain record: { source, disturbed, locked, drained, stream }.
 
@@ -13,14 +13,17 @@ const opReqBodyRead = core.ops.op_req_body_read;
 const surrogateRe = /[\ud800-\udfff]/;
 const EMPTY = new Uint8Array(0);
 
-class IncomingBody {
-  constructor(rid) {
-    this.rid = rid;
+// A body read chunk by chunk from Go: read() resolves to a Uint8Array or null at the
+// end; cancel(reason) tells the producer to stop (optional).
+class ChunkSource {
+  constructor(read, cancel) {
+    this.read = read;
+    this.cancelFn = cancel;
     this.done = false;
   }
   async readChunk() {
     if (this.done) return null;
-    const chunk = await core.opAsync(opReqBodyRead, this.rid);
+    const chunk = await this.read();
     if (chunk === null || chunk === undefined) {
       this.done = true;
       return null;
@@ -39,8 +42,18 @@ class IncomingBody {
     }
     return concat(chunks, total);
   }
+  cancel(reason) {
+    if (this.done) return;
+    this.done = true;
+    if (this.cancelFn) this.cancelFn(reason);
+  }
 }
-priv.IncomingBody = IncomingBody;
+priv.newChunkSource = (read, cancel) => new ChunkSource(read, cancel);
+priv.isChunkSource = (v) => v instanceof ChunkSource;
+// The incoming request's body, read with op_req_body_read.
+priv.IncomingBody = function IncomingBody(rid) {
+  return new ChunkSource(() => core.opAsync(opReqBodyRead, rid), null);
+};
 
 class Buffered {
   constructor(promise) {
@@ -102,7 +115,7 @@ class ReadableStream {
     if (s.locked) return Promise.reject(new TypeError("Cannot cancel a locked stream"));
     s.disturbed = true;
     s.drained = true;
-    void reason;
+    if (s.source instanceof ChunkSource) s.source.cancel(reason);
     return Promise.resolve(undefined);
   }
   tee() {
@@ -150,7 +163,7 @@ class BodyStreamReader {
     s.disturbed = true;
     const src = s.source;
     if (src === null || s.drained) return { value: undefined, done: true };
-    if (src instanceof IncomingBody) {
+    if (src instanceof ChunkSource) {
       const chunk = await src.readChunk();
       if (chunk === null) { s.drained = true; return { value: undefined, done: true }; }
       return { value: chunk, done: false };
@@ -165,9 +178,10 @@ class BodyStreamReader {
     this.#released = true;
     this.#state.locked = false;
   }
-  cancel() {
+  cancel(reason = undefined) {
     this.#state.disturbed = true;
     this.#state.drained = true;
+    if (this.#state.source instanceof ChunkSource) this.#state.source.cancel(reason);
     return Promise.resolve(undefined);
   }
   get closed() {
@@ -249,7 +263,7 @@ function takeBytes(state) {
   if (src === null) return EMPTY;
   if (typeof src === "string") return priv.utf8Encode(src);
   if (src instanceof Uint8Array) return src;
-  if (src instanceof IncomingBody) return src.readAll();
+  if (src instanceof ChunkSource) return src.readAll();
   if (src instanceof Buffered) return src.promise;
   throw new TypeError("unknown body source");
 }
@@ -278,8 +292,26 @@ priv.bodyConsume = consume;
 priv.bodyForSend = function bodyForSend(state) {
   const src = state.source;
   if (src === null || typeof src === "string" || src instanceof Uint8Array) return src;
-  if (src instanceof IncomingBody) return src.readAll();
+  if (src instanceof ChunkSource) return src.readAll();
   if (src instanceof Buffered) return src.promise;
+  return null;
+};
+
+// Takes the body for an outgoing request: a value sent at once (null, a string or a
+// Uint8Array), or a source read chunk by chunk ({ readChunk, cancel }).
+priv.bodyTakeForFetch = function bodyTakeForFetch(state) {
+  const src = state.source;
+  state.disturbed = src !== null;
+  if (src === null || typeof src === "string" || src instanceof Uint8Array) return src;
+  if (src instanceof ChunkSource) return src;
+  if (src instanceof Buffered) {
+    let taken = false;
+    return new ChunkSource(() => {
+      if (taken) return Promise.resolve(null);
+      taken = true;
+      return src.promise;
+    }, null);
+  }
   return null;
 };
 
@@ -291,7 +323,7 @@ priv.bodyClone = function bodyClone(state) {
   if (src === null || typeof src === "string") return newBodyState(src);
   if (src instanceof Uint8Array) return newBodyState(src.slice());
   let p;
-  if (src instanceof IncomingBody) p = src.readAll();
+  if (src instanceof ChunkSource) p = src.readAll();
   else p = src.promise;
   state.source = new Buffered(p);
   return newBodyState(new Buffered(p.then((b) => b.slice())));

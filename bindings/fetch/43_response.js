@@ -19,6 +19,7 @@ class Response {
   #contentType = null;      // the default Content-Type while #headers is null
   #body;
   #url = "";
+  #redirected = false;
   #cf = undefined;
 
   constructor(body = null, init = undefined) {
@@ -119,7 +120,7 @@ class Response {
 
   get type() { Response.#check(this); return this.#type; }
   get url() { Response.#check(this); return this.#url; }
-  get redirected() { Response.#check(this); return false; }
+  get redirected() { Response.#check(this); return this.#redirected; }
   get status() { Response.#check(this); return this.#status; }
   get ok() { Response.#check(this); return this.#status >= 200 && this.#status <= 299; }
   get statusText() { Response.#check(this); return this.#statusText; }
@@ -143,6 +144,7 @@ class Response {
     }
     c.#body = priv.bodyClone(this.#body);
     c.#url = this.#url;
+    c.#redirected = this.#redirected;
     c.#cf = this.#cf;
     return c;
   }
@@ -153,6 +155,18 @@ class Response {
     priv.responseStatus = (r) => r.#status;
     priv.responseStatusText = (r) => r.#statusText;
     priv.responseIsError = (r) => r.#type === TYPE_ERROR;
+    // A response fetch() received: headers immutable, type "basic", its final URL.
+    priv.newFetchedResponse = (status, statusText, packedHeaders, url, redirected, source) => {
+      const r = new Response(INTERNAL);
+      r.#type = "basic";
+      r.#status = status;
+      r.#statusText = statusText;
+      r.#headers = priv.headersFromPacked(packedHeaders, "immutable");
+      r.#url = url;
+      r.#redirected = redirected;
+      r.#body = priv.newBodyState(source);
+      return r;
+    };
     // The packed header list for op_resp_send, without creating Headers when unused.
     priv.responsePackedHeaders = (r) => {
       if (r.#headers === null) return r.#contentType !== null ? "content-type\0" + r.#contentType : "";

@@ -42,7 +42,24 @@ class RequestScope {
     this.waitUntil = null; // array of pending promises, or null
     this.responded = false;
     this.finished = false; // op_req_done sent (or done=true)
+    this.subrequests = 0;  // fetch() calls charged to this request
   }
+}
+
+// Requests in flight in this isolate, and the one whose handler runs synchronously
+// right now (for charging subrequests: 44_fetch.js).
+const activeScopes = new Set();
+let currentScope = null;
+priv.subrequestScope = () => {
+  if (currentScope !== null) return currentScope;
+  if (activeScopes.size === 1) for (const s of activeScopes) return s;
+  return null;
+};
+priv.activeScopeCount = () => activeScopes.size;
+
+function markFinished(scope) {
+  scope.finished = true;
+  activeScopes.delete(scope);
 }
 
 function addWaitUntil(scope, promise, prefix) {
@@ -64,7 +81,7 @@ async function drainWaitUntil(scope) {
     scope.waitUntil = [];
     await Promise.allSettled(list);
   }
-  scope.finished = true;
+  markFinished(scope);
   core.opSync(opReqDone, scope.rid);
 }
 
@@ -177,7 +194,7 @@ function fail(scope, message) {
 function finishScope(scope) {
   if (scope.finished) return;
   if (scope.waitUntil === null || scope.waitUntil.length === 0) {
-    scope.finished = true;
+    markFinished(scope);
     // op_resp_error has no done flag: the request is done as soon as it is answered.
     return;
   }
@@ -188,7 +205,7 @@ function send(scope, response, body) {
   if (scope.responded) return;
   scope.responded = true;
   const done = scope.waitUntil === null || scope.waitUntil.length === 0;
-  if (done) scope.finished = true;
+  if (done) markFinished(scope);
   core.opSync(opRespSend, scope.rid, priv.responseStatus(response), priv.responseStatusText(response),
     priv.responsePackedHeaders(response), body, done);
   if (!done) drainWaitUntil(scope);
@@ -266,6 +283,8 @@ function settle(scope, result) {
 
 core.hooks.fetch = function fetch(rid, method, url, headers, hasBody) {
   const scope = new RequestScope(rid);
+  activeScopes.add(scope);
+  currentScope = scope;
   try {
     const request = priv.newIncomingRequest(method, url, headers, hasBody ? rid : 0, undefined);
     if (handler !== null && typeof handler === "object" && typeof handler.fetch === "function") {
@@ -278,12 +297,7 @@ core.hooks.fetch = function fetch(rid, method, url, headers, hasBody) {
     }
   } catch (e) {
     fail(scope, errorMessage(e));
+  } finally {
+    currentScope = null;
   }
 };
-
-// Outbound fetch() arrives with the subrequest issue; until then it fails clearly.
-core.defineGlobal("fetch", function fetch(input, init = undefined) {
-  void input;
-  void init;
-  return Promise.reject(new TypeError("not implemented: fetch() subrequests (outbound HTTP lands in a later issue)"));
-});
