@@ -1,5 +1,6 @@
-// crypto.getRandomValues, crypto.randomUUID and the SubtleCrypto surface (whose
-// algorithms land in a later issue: every method rejects with NotSupportedError).
+// The Crypto interface (getRandomValues, randomUUID, subtle, DigestStream) and
+// CryptoKey. SubtleCrypto and its algorithms live in 24_webcrypto.js and
+// 25_subtle.js; they reach CryptoKey's internals through priv.cryptoKey.
 
 const webidl = priv.webidl;
 const { configureInterface, illegalConstructorKey } = webidl;
@@ -12,34 +13,90 @@ const integerArrays = new Set([
   "Int32Array", "Uint32Array", "BigInt64Array", "BigUint64Array",
 ]);
 
-class SubtleCrypto {
+// ---------------------------------------------------------------------------------
+// CryptoKey
+
+// A key algorithm as user code sees it: a fresh object, hash and publicExponent
+// copied, so that changing it does not change the key.
+function algorithmView(alg) {
+  const out = {};
+  for (const k of Object.keys(alg)) {
+    const v = alg[k];
+    if (v instanceof Uint8Array) out[k] = new Uint8Array(v);
+    else if (webidl.isObject(v)) out[k] = algorithmView(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+class CryptoKey {
+  #type;
+  #extractable;
+  #algorithm; // internal, never handed out
+  #usages;
+  #data; // key material (see bindings/crypto/errors.go for its forms)
+  #algorithmCache;
+  #usagesCache;
+
   constructor(key) {
     if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
   }
-}
-const subtleMethods = [
-  "encrypt", "decrypt", "sign", "verify", "digest", "generateKey", "deriveKey", "deriveBits",
-  "importKey", "exportKey", "wrapKey", "unwrapKey",
-];
-for (const name of subtleMethods) {
-  const fn = {
-    [name]() {
-      if (!(this instanceof SubtleCrypto)) return Promise.reject(webidl.illegalInvocation());
-      return Promise.reject(new DOMException(`not implemented: crypto.subtle.${name}`, "NotSupportedError"));
-    },
-  }[name];
-  Object.defineProperty(SubtleCrypto.prototype, name, { value: fn, writable: true, enumerable: true, configurable: true });
-}
-configureInterface(SubtleCrypto);
 
-class CryptoKey {
-  constructor(key) {
-    if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
+  static #check(k) {
+    if (!(webidl.isObject(k) && #type in k)) throw webidl.illegalInvocation();
+  }
+
+  get type() {
+    CryptoKey.#check(this);
+    return this.#type;
+  }
+  get extractable() {
+    CryptoKey.#check(this);
+    return this.#extractable;
+  }
+  get algorithm() {
+    CryptoKey.#check(this);
+    if (this.#algorithmCache === undefined) this.#algorithmCache = algorithmView(this.#algorithm);
+    return this.#algorithmCache;
+  }
+  get usages() {
+    CryptoKey.#check(this);
+    if (this.#usagesCache === undefined) this.#usagesCache = this.#usages.slice();
+    return this.#usagesCache;
+  }
+
+  static {
+    priv.cryptoKey = {
+      create(type, extractable, algorithm, usages, data) {
+        const k = new CryptoKey(illegalConstructorKey);
+        k.#type = type;
+        k.#extractable = extractable;
+        k.#algorithm = algorithm;
+        k.#usages = usages;
+        k.#data = data;
+        return k;
+      },
+      is: (v) => webidl.isObject(v) && #type in v,
+      type: (k) => k.#type,
+      extractable: (k) => k.#extractable,
+      algorithm: (k) => k.#algorithm,
+      usages: (k) => k.#usages,
+      data: (k) => k.#data,
+    };
   }
 }
 configureInterface(CryptoKey);
+Object.defineProperty(CryptoKey.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value: function inspectCryptoKey(depth, options, inspect) {
+    if (!priv.cryptoKey.is(this)) return this;
+    const view = { type: this.type, extractable: this.extractable, algorithm: this.algorithm, usages: this.usages };
+    return "CryptoKey " + inspect(view, options);
+  },
+  writable: true, enumerable: false, configurable: true,
+});
 
-const subtle = new SubtleCrypto(illegalConstructorKey);
+// ---------------------------------------------------------------------------------
+// Crypto
 
 class Crypto {
   #brand = true;
@@ -48,7 +105,7 @@ class Crypto {
   }
   get subtle() {
     if (!(webidl.isObject(this) && #brand in this)) throw webidl.illegalInvocation();
-    return subtle;
+    return priv.subtle;
   }
   getRandomValues(array) {
     if (!(webidl.isObject(this) && #brand in this)) throw webidl.illegalInvocation();
@@ -80,12 +137,25 @@ class Crypto {
     }
     return s;
   }
+  // Workers' crypto.DigestStream: a WritableStream whose `digest` promise settles
+  // with the hash of everything written. Built on first use, once the streams
+  // binding (loaded after this file) has defined WritableStream.
+  get DigestStream() {
+    if (!(webidl.isObject(this) && #brand in this)) throw webidl.illegalInvocation();
+    return priv.digestStreamClass();
+  }
 }
 const hex = [];
 for (let i = 0; i < 256; i++) hex.push((i < 16 ? "0" : "") + i.toString(16));
 configureInterface(Crypto);
 
+// Random bytes of any length (getRandomValues' op fills at most 64 KiB a call).
+priv.randomBytes = function randomBytes(n) {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) core.opSync(opRandomFill, out.subarray(i, Math.min(n, i + 65536)));
+  return out;
+};
+
 core.defineGlobal("Crypto", Crypto);
-core.defineGlobal("SubtleCrypto", SubtleCrypto);
 core.defineGlobal("CryptoKey", CryptoKey);
 core.defineGlobal("crypto", new Crypto(illegalConstructorKey));

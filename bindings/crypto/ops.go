@@ -1,0 +1,174 @@
+package crypto
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/edged-dev/edged/runtime/op"
+)
+
+// The ops of crypto.subtle. Async ops copy their arguments, then finish on a
+// goroutine; the isolate's thread never waits for the cryptography.
+func init() {
+	op.Register("op_crypto_digest", opDigest)
+	op.Register("op_crypto_digest_async", opDigestAsync)
+	op.Register("op_crypto_digest_update", opDigestUpdate)
+	op.Register("op_crypto_digest_final", opDigestFinal)
+	op.Register("op_crypto_timing_safe_equal", opTimingSafeEqual)
+	op.Register("op_crypto_sign", opSign)
+	op.Register("op_crypto_verify", opVerify)
+	op.Register("op_crypto_encrypt", opEncrypt)
+	op.Register("op_crypto_decrypt", opDecrypt)
+	op.Register("op_crypto_generate_key", opGenerateKey)
+	op.Register("op_crypto_derive_bits", opDeriveBits)
+	op.Register("op_crypto_import_key", opImportKey)
+	op.Register("op_crypto_export_key", opExportKey)
+}
+
+func returnError(c op.Call, err error) {
+	name, msg := errorName(err)
+	c.ReturnError(name, msg)
+}
+
+// async settles the op's promise with what fn returns, from a new goroutine.
+func async(c op.Call, fn func() (op.Value, error)) {
+	done := c.Async()
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done.Reject("OperationError", fmt.Sprint("crypto: ", r))
+			}
+		}()
+		v, err := fn()
+		if err != nil {
+			name, msg := errorName(err)
+			done.Reject(name, msg)
+			return
+		}
+		done.Resolve(v)
+	}()
+}
+
+// arg copies byte argument i (arguments are borrowed for the call only).
+func arg(c op.Call, i int) []byte { return bytes.Clone(c.ArgView(i)) }
+
+// op_crypto_digest(alg, data) → digest, synchronously (for small inputs).
+func opDigest(c op.Call) {
+	out, err := Digest(c.ArgString(0), c.ArgView(1))
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBytes(out)
+}
+
+// op_crypto_digest_async(pid, alg, data) → digest.
+func opDigestAsync(c op.Call) {
+	alg, data := c.ArgString(1), arg(c, 2)
+	async(c, func() (op.Value, error) {
+		out, err := Digest(alg, data)
+		return op.Bytes(out), err
+	})
+}
+
+// op_crypto_digest_update(alg, state, data) → the new state (DigestUpdate).
+func opDigestUpdate(c op.Call) {
+	out, err := DigestUpdate(c.ArgString(0), c.ArgView(1), c.ArgView(2))
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBytes(out)
+}
+
+// op_crypto_digest_final(alg, state) → digest.
+func opDigestFinal(c op.Call) {
+	out, err := DigestFinal(c.ArgString(0), c.ArgView(1))
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBytes(out)
+}
+
+// op_crypto_timing_safe_equal(a, b) → whether a and b (of equal length) are equal,
+// in time that depends on their length only.
+func opTimingSafeEqual(c op.Call) {
+	c.ReturnBool(subtle.ConstantTimeCompare(c.ArgView(0), c.ArgView(1)) == 1)
+}
+
+// op_crypto_sign(pid, spec, key, data) → signature.
+func opSign(c op.Call) {
+	spec, key, data := c.ArgString(1), arg(c, 2), arg(c, 3)
+	async(c, func() (op.Value, error) {
+		out, err := Sign(spec, key, data)
+		return op.Bytes(out), err
+	})
+}
+
+// op_crypto_verify(pid, spec, key, signature, data) → boolean.
+func opVerify(c op.Call) {
+	spec, key, sig, data := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
+	async(c, func() (op.Value, error) {
+		ok, err := Verify(spec, key, sig, data)
+		return op.Bool(ok), err
+	})
+}
+
+// op_crypto_encrypt(pid, spec, key, data, params) → ciphertext.
+func opEncrypt(c op.Call) {
+	spec, key, data, params := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
+	async(c, func() (op.Value, error) {
+		out, err := Encrypt(spec, key, data, params)
+		return op.Bytes(out), err
+	})
+}
+
+// op_crypto_decrypt(pid, spec, key, data, params) → plaintext.
+func opDecrypt(c op.Call) {
+	spec, key, data, params := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
+	async(c, func() (op.Value, error) {
+		out, err := Decrypt(spec, key, data, params)
+		return op.Bytes(out), err
+	})
+}
+
+// op_crypto_generate_key(pid, spec, publicExponent) → Pack(private, public).
+func opGenerateKey(c op.Call) {
+	spec, exp := c.ArgString(1), arg(c, 2)
+	async(c, func() (op.Value, error) {
+		priv, pub, err := GenerateKey(spec, exp)
+		if err != nil {
+			return op.Value{}, err
+		}
+		return op.Bytes(Pack([][]byte{priv, pub})), nil
+	})
+}
+
+// op_crypto_derive_bits(pid, spec, key, a, b) → bits.
+func opDeriveBits(c op.Call) {
+	spec, key, a, b := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
+	async(c, func() (op.Value, error) {
+		out, err := DeriveBits(spec, key, a, b)
+		return op.Bytes(out), err
+	})
+}
+
+// op_crypto_import_key(pid, spec, format, data) → Pack(ImportKey(...)).
+func opImportKey(c op.Call) {
+	spec, format, data := c.ArgString(1), c.ArgString(2), arg(c, 3)
+	async(c, func() (op.Value, error) {
+		parts, err := ImportKey(spec, format, data)
+		return op.Bytes(Pack(parts)), err
+	})
+}
+
+// op_crypto_export_key(pid, spec, format, key) → Pack(ExportKey(...)).
+func opExportKey(c op.Call) {
+	spec, format, key := c.ArgString(1), c.ArgString(2), arg(c, 3)
+	async(c, func() (op.Value, error) {
+		parts, err := ExportKey(spec, format, key)
+		return op.Bytes(Pack(parts)), err
+	})
+}
