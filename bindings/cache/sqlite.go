@@ -221,6 +221,11 @@ func (d *Disk) Put(ctx context.Context, cacheName, rawURL, method string, reqHea
 	if star {
 		return false, errVary
 	}
+	if status == http.StatusNotModified {
+		// Workers drops a 304 silently: caching one would answer later
+		// unconditional requests with it.
+		return false, nil
+	}
 	ttl, ok := d.freshness(status, respHeader)
 	if !ok {
 		return false, nil
