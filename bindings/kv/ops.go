@@ -192,7 +192,13 @@ func opPut(c op.Call) {
 		return
 	}
 	key := c.ArgString(2)
-	value := bytes.Clone(c.ArgView(3))
+	view := c.ArgView(3)
+	if len(view) > MaxValueSize && ValidateKey("PUT", key) == nil {
+		// Refuse before copying an oversized value out of the isolate.
+		reject(w, done, "PUT", &Error{"PUT", 413, fmt.Sprintf("Value length of %d exceeds limit of %d.", len(view), MaxValueSize)})
+		return
+	}
+	value := bytes.Clone(view)
 	if value == nil {
 		value = []byte{}
 	}
