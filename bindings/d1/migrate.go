@@ -15,11 +15,15 @@ import (
 // MigrationsTable is the table wrangler records applied migrations in.
 const MigrationsTable = "d1_migrations"
 
-const createMigrationsTable = `CREATE TABLE IF NOT EXISTS d1_migrations(
+func createTableSQL(table string) string {
+	return `CREATE TABLE IF NOT EXISTS ` + quoteIdent(table) + `(
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	name       TEXT UNIQUE,
 	applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL
 )`
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // Migration is one file in a migrations directory, e.g. 0001_create_users.sql.
 type Migration struct {
@@ -71,10 +75,36 @@ func ListMigrations(dir string) ([]Migration, error) {
 // AppliedMigrations returns the names recorded in d1_migrations, creating the
 // table if needed.
 func AppliedMigrations(ctx context.Context, db Database) ([]string, error) {
-	if _, err := db.Exec(ctx, Statement{SQL: createMigrationsTable}); err != nil {
+	return Migrations{}.Applied(ctx, db)
+}
+
+// Migrations is a migrations directory and the table that records which of
+// its files were applied (wrangler's migrations_dir and migrations_table).
+type Migrations struct {
+	Dir   string // default "migrations"
+	Table string // default "d1_migrations"
+}
+
+func (m Migrations) table() string {
+	if m.Table == "" {
+		return MigrationsTable
+	}
+	return m.Table
+}
+
+func (m Migrations) dir() string {
+	if m.Dir == "" {
+		return "migrations"
+	}
+	return m.Dir
+}
+
+// Applied returns the names recorded in the table, creating it if needed.
+func (m Migrations) Applied(ctx context.Context, db Database) ([]string, error) {
+	if _, err := db.Exec(ctx, Statement{SQL: createTableSQL(m.table())}); err != nil {
 		return nil, err
 	}
-	r, err := db.Query(ctx, Statement{SQL: "SELECT name FROM d1_migrations ORDER BY id"})
+	r, err := db.Query(ctx, Statement{SQL: "SELECT name FROM " + quoteIdent(m.table()) + " ORDER BY id"})
 	if err != nil {
 		return nil, err
 	}
@@ -87,11 +117,16 @@ func AppliedMigrations(ctx context.Context, db Database) ([]string, error) {
 
 // PendingMigrations returns the migrations in dir not yet applied to db.
 func PendingMigrations(ctx context.Context, db Database, dir string) ([]Migration, error) {
-	all, err := ListMigrations(dir)
+	return Migrations{Dir: dir}.Pending(ctx, db)
+}
+
+// Pending returns the migrations of the directory not yet applied to db.
+func (m Migrations) Pending(ctx context.Context, db Database) ([]Migration, error) {
+	all, err := ListMigrations(m.dir())
 	if err != nil {
 		return nil, err
 	}
-	applied, err := AppliedMigrations(ctx, db)
+	applied, err := m.Applied(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -100,9 +135,9 @@ func PendingMigrations(ctx context.Context, db Database, dir string) ([]Migratio
 		done[n] = true
 	}
 	var out []Migration
-	for _, m := range all {
-		if !done[m.Name] {
-			out = append(out, m)
+	for _, mg := range all {
+		if !done[mg.Name] {
+			out = append(out, mg)
 		}
 	}
 	return out, nil
@@ -112,25 +147,32 @@ func PendingMigrations(ctx context.Context, db Database, dir string) ([]Migratio
 // its own transaction together with its d1_migrations row. It stops at the
 // first failure and returns the migrations applied before it.
 func ApplyMigrations(ctx context.Context, db Database, dir string) ([]Migration, error) {
-	pending, err := PendingMigrations(ctx, db, dir)
+	return Migrations{Dir: dir}.Apply(ctx, db)
+}
+
+// Apply applies the pending migrations in order, each in its own transaction
+// together with its row in the table, as wrangler does. It stops at the first
+// failure and returns the migrations applied before it.
+func (m Migrations) Apply(ctx context.Context, db Database) ([]Migration, error) {
+	pending, err := m.Pending(ctx, db)
 	if err != nil {
 		return nil, err
 	}
 	var done []Migration
-	for _, m := range pending {
-		src, err := os.ReadFile(m.Path)
+	for _, mg := range pending {
+		src, err := os.ReadFile(mg.Path)
 		if err != nil {
-			return done, fmt.Errorf("d1: migration %s: %w", m.Name, err)
+			return done, fmt.Errorf("d1: migration %s: %w", mg.Name, err)
 		}
 		var sts []Statement
 		for _, p := range Split(string(src)) {
 			sts = append(sts, Statement{SQL: p.SQL})
 		}
-		sts = append(sts, Statement{SQL: "INSERT INTO d1_migrations (name) VALUES (?)", Params: []Value{String(m.Name)}})
+		sts = append(sts, Statement{SQL: "INSERT INTO " + quoteIdent(m.table()) + " (name) VALUES (?)", Params: []Value{String(mg.Name)}})
 		if _, err := db.Batch(ctx, sts); err != nil {
-			return done, fmt.Errorf("d1: migration %s: %w", m.Name, err)
+			return done, fmt.Errorf("d1: migration %s: %w", mg.Name, err)
 		}
-		done = append(done, m)
+		done = append(done, mg)
 	}
 	return done, nil
 }

@@ -73,3 +73,25 @@ func TestMigrations(t *testing.T) {
 		t.Errorf("pending: got %+v", pending)
 	}
 }
+
+func TestMigrationsCustomTable(t *testing.T) {
+	db := openTest(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "0001_a.sql"), []byte("CREATE TABLE a (x);\n-- a comment\nINSERT INTO a VALUES (1);\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "0002_bad.sql"), []byte("INSERT INTO nope VALUES (1);"), 0o644)
+	m := Migrations{Dir: dir, Table: `my "migrations"`}
+	done, err := m.Apply(ctx, db)
+	if len(done) != 1 || err == nil || !strings.Contains(err.Error(), "0002_bad.sql") {
+		t.Fatalf("got %v, %v; want 0001 applied and 0002 failing", done, err)
+	}
+	if got := mustQuery(t, db, `SELECT name FROM "my ""migrations"""`).Values; len(got) != 1 || got[0].S != "0001_a.sql" {
+		t.Errorf("recorded: got %+v", got)
+	}
+	if r := mustQuery(t, db, "SELECT count(*) FROM sqlite_master WHERE name = 'd1_migrations'"); r.Values[0].I != 0 {
+		t.Error("the default table was created too")
+	}
+	pending, _ := m.Pending(ctx, db)
+	if len(pending) != 1 || pending[0].Name != "0002_bad.sql" {
+		t.Errorf("pending: got %+v", pending)
+	}
+}
