@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# edged serve against workerd, side by side on this machine, with wrk:
+# a hello-world and a Hono app; throughput, p50/p99 latency, RSS, and the time
+# from process start to the first response.
+#
+#   bench/serve-vs-workerd.sh                 # 10 s per run, 2 wrk threads, 50 connections
+#   DURATION=20 CONNS=100 bench/serve-vs-workerd.sh
+#   BENCH_DIR=/tmp/edged-bench bench/serve-vs-workerd.sh   # keep (and reuse) the npm install
+#
+# Needs: go, npm (workerd, hono and esbuild come from npm into a temp dir), wrk
+# (installed with apt-get when missing and running as root), curl.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-10}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-50}
+WARMUP=${WARMUP:-2}
+STARTS=${STARTS:-7} # start-to-first-response is the median of this many cold starts
+EDGED_PORT=${EDGED_PORT:-18787}
+WORKERD_PORT=${WORKERD_PORT:-18788}
+work=${BENCH_DIR:-$(mktemp -d /tmp/edged-bench.XXXXXX)}
+mkdir -p "$work"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*" >&2; }
+
+if ! command -v wrk >/dev/null; then
+	if [ "$(id -u)" = 0 ]; then
+		say "installing wrk"
+		apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null; }
+	else
+		say "wrk is missing: apt-get install wrk"; exit 1
+	fi
+fi
+
+say "building edged"
+(cd "$top" && make -s deps >/dev/null && go build -o "$work/edged" ./cmd/edged)
+
+say "installing workerd, hono and esbuild from npm into $work/npm"
+mkdir -p "$work/npm"
+if [ ! -d "$work/npm/node_modules/workerd" ]; then
+	(cd "$work/npm" && npm init -y >/dev/null && npm i --no-audit --no-fund --silent workerd hono esbuild >/dev/null)
+fi
+workerd_bin=$(find "$work/npm/node_modules" -path '*workerd-linux-64/bin/workerd' -type f | head -1)
+if [ -z "$workerd_bin" ]; then
+	say "workerd's binary package (@cloudflare/workerd-linux-64) did not install"; exit 1
+fi
+workerd_version=$("$workerd_bin" --version 2>&1 | head -1 || true)
+
+# ---- the workers ----
+cat >"$work/hello.js" <<'JS'
+export default {
+  async fetch(request) {
+    return new Response("Hello World!\n", { headers: { "content-type": "text/plain" } });
+  },
+};
+JS
+cat >"$work/npm/hono-app.js" <<'JS'
+import { Hono } from "hono";
+const app = new Hono();
+app.get("/", (c) => c.text("Hello Hono!"));
+app.get("/user/:id", (c) => c.json({ id: c.req.param("id"), agent: c.req.header("user-agent") ?? null }));
+app.post("/echo", async (c) => c.json(await c.req.json()));
+app.notFound((c) => c.text("not found", 404));
+export default app;
+JS
+"$work/npm/node_modules/.bin/esbuild" "$work/npm/hono-app.js" --bundle --format=esm --platform=neutral \
+	--main-fields=module,main --conditions=workerd,worker,browser --log-level=warning \
+	--outfile="$work/hono.js"
+
+capnp() { # name file port
+	cat >"$work/$1.capnp" <<CAPNP
+using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:$3", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "$2") ],
+  compatibilityDate = "2024-09-23",
+);
+CAPNP
+}
+capnp hello hello.js "$WORKERD_PORT"
+capnp hono hono.js "$WORKERD_PORT"
+
+now_ms() { date +%s%3N; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# start NAME PORT PATH CMD... : runs CMD, waits for the first 200 on PATH; sets
+# server_pid and startup_ms.
+start() {
+	local name=$1 port=$2 path=$3
+	shift 3
+	local t0
+	t0=$(now_ms)
+	"$@" >"$work/$name.log" 2>&1 &
+	server_pid=$!
+	pids+=("$server_pid")
+	for _ in $(seq 1 3000); do
+		if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$path" 2>/dev/null)" = 200 ]; then
+			startup_ms=$(($(now_ms) - t0))
+			return 0
+		fi
+		if ! kill -0 "$server_pid" 2>/dev/null; then
+			say "$name exited:"; cat "$work/$name.log" >&2; return 1
+		fi
+		sleep 0.002
+	done
+	say "$name did not answer within 6 s"; return 1
+}
+
+stop() {
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
+# to_ms "1.23ms" → 1.23
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+		printf "%.3f", n }'
+}
+
+# median_start LABEL PORT PATH CMD... : median ms from exec to the first 200.
+median_start() {
+	local label=$1 port=$2 path=$3 all=()
+	shift 3
+	for _ in $(seq 1 "$STARTS"); do
+		start "$label" "$port" "$path" "$@"
+		all+=("$startup_ms")
+		stop "$server_pid"
+	done
+	printf '%s\n' "${all[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+results=()
+run() { # label server port path cmd...
+	local label=$1 server=$2 port=$3 path=$4
+	shift 4
+	local startup
+	startup=$(median_start "$label" "$port" "$path" "$@")
+	start "$label" "$port" "$path" "$@"
+	local pid=$server_pid
+	local idle_rss
+	idle_rss=$(rss_kb "$pid")
+	wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$port$path" >/dev/null 2>&1 || true
+	local out
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$port$path")
+	local rss
+	rss=$(rss_kb "$pid")
+	stop "$pid"
+	local rps p50 p99 errs
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+	errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+	results+=("$label|$server|$rps|$p50|$p99|$((idle_rss / 1024))|$((rss / 1024))|$startup|$errs")
+	say "$label $server: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, RSS ${idle_rss} kB idle / ${rss} kB loaded, first response after ${startup} ms ${errs}"
+}
+
+cd "$work"
+for app in hello hono; do
+	path=/
+	[ "$app" = hono ] && path=/user/42
+	run "$app" edged "$EDGED_PORT" "$path" "$work/edged" serve "$work/$app.js" --port "$EDGED_PORT" --access-log off --log-level warn
+	run "$app" workerd "$WORKERD_PORT" "$path" "$workerd_bin" serve "$work/$app.capnp"
+done
+run hello edged+accesslog "$EDGED_PORT" / sh -c "exec '$work/edged' serve '$work/hello.js' --port $EDGED_PORT --access-log '$work/access.log' --log-level warn"
+
+echo
+echo "edged $(cd "$top" && git describe --always --dirty 2>/dev/null) vs workerd $workerd_version; $(nproc) CPUs; wrk -t$THREADS -c$CONNS -d${DURATION}s"
+printf '%-7s %-17s %10s %9s %9s %9s %9s %10s  %s\n' app server req/s p50_ms p99_ms rss_idle rss_load start_ms errors
+for r in "${results[@]}"; do
+	IFS='|' read -r a s rps p50 p99 ri rl st e <<<"$r"
+	printf '%-7s %-17s %10s %9s %9s %8sM %8sM %10s  %s\n' "$a" "$s" "$rps" "$p50" "$p99" "$ri" "$rl" "$st" "$e"
+done
+echo
+echo "ratios edged/workerd (throughput: higher is better for edged; latency, RSS, start: lower is better)"
+for app in hello hono; do
+	e="" w=""
+	for r in "${results[@]}"; do
+		IFS='|' read -r a s rest <<<"$r"
+		[ "$a" = "$app" ] && [ "$s" = edged ] && e=$r
+		[ "$a" = "$app" ] && [ "$s" = workerd ] && w=$r
+	done
+	IFS='|' read -r _ _ erps ep50 ep99 eri erl est _ <<<"$e"
+	IFS='|' read -r _ _ wrps wp50 wp99 wri wrl wst _ <<<"$w"
+	awk -v app="$app" -v a="$erps" -v b="$wrps" -v c="$ep50" -v d="$wp50" -v e="$ep99" -v f="$wp99" \
+		-v g="$erl" -v h="$wrl" -v i="$est" -v j="$wst" -v k="$eri" -v l="$wri" 'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "n/a" }
+		BEGIN { printf "%-7s throughput %s  p50 %s  p99 %s  rss idle %s  rss loaded %s  start %s\n", app, r(a, b), r(c, d), r(e, f), r(k, l), r(g, h), r(i, j) }'
+done
