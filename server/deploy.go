@@ -128,10 +128,16 @@ func (h *Host) Reload() (ReloadResult, error) {
 // in one atomic step. Requests already inside a replaced worker finish there, and
 // the old version is closed after them.
 func (h *Host) Apply(cfg *config.Edged) (ReloadResult, error) {
+	return h.applyCounted(cfg, true)
+}
+
+func (h *Host) applyCounted(cfg *config.Edged, count bool) (ReloadResult, error) {
 	h.reloadMu.Lock()
 	defer h.reloadMu.Unlock()
 	res, err := h.apply(cfg)
-	h.metrics.reloads(err == nil)
+	if count {
+		h.metrics.reloads(err == nil)
+	}
 	if err != nil {
 		h.log.Error("reload rejected", "error", err.Error())
 		return res, fmt.Errorf("%w: %w", ErrReloadRejected, err)
@@ -244,7 +250,7 @@ func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
 			w, err := h.newWorker(j.rc)
 			if err != nil {
 				var le *runtime.LoadError
-				if errors.As(err, &le) && le.Stack != "" {
+				if errors.As(err, &le) && strings.Contains(le.Stack, "\n    at ") {
 					err = fmt.Errorf("%w\n%s", err, le.Stack)
 				}
 				j.err = err

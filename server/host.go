@@ -119,7 +119,7 @@ func NewHost(cfg *config.Edged, opts HostOptions) (*Host, error) {
 		idPrefix: hex.EncodeToString(rnd[:]) + "-",
 		errc:     make(chan error, 8),
 	}
-	if _, err := h.Apply(cfg); err != nil {
+	if _, err := h.applyCounted(cfg, false); err != nil {
 		return nil, errors.Unwrap(err)
 	}
 	return h, nil

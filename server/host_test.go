@@ -113,6 +113,14 @@ func (f *fixture) start(opts HostOptions) *Host {
 	return h
 }
 
+func writeFile(dir, name, content string) error {
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, []byte(content), 0o644)
+}
+
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
