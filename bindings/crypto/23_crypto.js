@@ -119,7 +119,12 @@ class Crypto {
       throw new DOMException(`${prefix}: The provided ArrayBufferView is of type '${kind || "DataView"}', which is not an integer array type.`, "TypeMismatchError");
     }
     if (array.byteLength > 65536) {
-      throw new DOMException(`${prefix}: The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`, "QuotaExceededError");
+      const message = `${prefix}: The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`;
+      // WebIDL's QuotaExceededError interface once the events binding defines it (as
+      // priv.QuotaExceededError), else the DOMException of that name.
+      const QuotaExceededError = priv.QuotaExceededError;
+      if (typeof QuotaExceededError === "function") throw new QuotaExceededError(message);
+      throw new DOMException(message, "QuotaExceededError");
     }
     core.opSync(opRandomFill, array);
     return array;

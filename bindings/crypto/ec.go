@@ -100,20 +100,32 @@ func (c *ecCurve) decompress(b []byte) ([]byte, error) {
 	return out, nil
 }
 
+// privateKey and ecdsaPrivate parse a scalar d (its length names the curve, so the
+// cache needs no more than the bytes).
 func (c *ecCurve) privateKey(d []byte) (*ecdh.PrivateKey, error) {
-	k, err := c.ecdh.NewPrivateKey(d)
-	if err != nil {
+	if len(d) != c.size {
 		return nil, dataError("not a valid %s private key", c.name)
 	}
-	return k, nil
+	return cachedKey(kindECDHPrivate, d, func(d []byte) (*ecdh.PrivateKey, error) {
+		k, err := c.ecdh.NewPrivateKey(d)
+		if err != nil {
+			return nil, dataError("not a valid %s private key", c.name)
+		}
+		return k, nil
+	})
 }
 
 func (c *ecCurve) ecdsaPrivate(d []byte) (*ecdsa.PrivateKey, error) {
-	k, err := ecdsa.ParseRawPrivateKey(c.curve, d)
-	if err != nil {
+	if len(d) != c.size {
 		return nil, dataError("not a valid %s private key", c.name)
 	}
-	return k, nil
+	return cachedKey(kindECDSAPrivate, d, func(d []byte) (*ecdsa.PrivateKey, error) {
+		k, err := ecdsa.ParseRawPrivateKey(c.curve, d)
+		if err != nil {
+			return nil, dataError("not a valid %s private key", c.name)
+		}
+		return k, nil
+	})
 }
 
 func (c *ecCurve) ecdsaPublic(point []byte) (*ecdsa.PublicKey, error) {

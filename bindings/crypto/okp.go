@@ -154,7 +154,10 @@ func ed25519Sign(seed, data []byte) ([]byte, error) {
 	if len(seed) != okpSize {
 		return nil, dataError("Ed25519 private keys are 32 bytes")
 	}
-	return ed25519.Sign(ed25519.NewKeyFromSeed(seed), data), nil
+	k, _ := cachedKey(kindEd25519Private, seed, func(seed []byte) (ed25519.PrivateKey, error) {
+		return ed25519.NewKeyFromSeed(seed), nil
+	})
+	return ed25519.Sign(k, data), nil
 }
 
 // ed25519Verify rejects, as the WebCrypto spec asks, a public key or an R that is

@@ -28,6 +28,10 @@ func rsaGenerate(bits int, exponent []byte) (priv, pub []byte, err error) {
 }
 
 func rsaPrivate(der []byte) (*rsa.PrivateKey, error) {
+	return cachedKey(kindRSAPrivate, der, parseRSAPrivate)
+}
+
+func parseRSAPrivate(der []byte) (*rsa.PrivateKey, error) {
 	k, err := x509.ParsePKCS1PrivateKey(der)
 	if err != nil {
 		return nil, dataError("not a valid RSA private key: %v", err)
