@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/edged-dev/edged/bindings/fetch"
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
 )
@@ -185,11 +186,16 @@ func (h *Host) apply(cfg *config.Edged) (ReloadResult, error) {
 			j.fp = fingerprint(wc, j.rc, maxBody)
 		}
 	}
-	// Build the new and changed workers, a few at a time.
+	// Build the new and changed workers, a few at a time. A brand-new name gets its
+	// subrequest options now (nothing of that name runs yet); a changed one after the
+	// swap, so the running version keeps its own until then.
 	var toBuild []*buildJob
 	for _, j := range jobs {
 		if j.err == nil && (j.prev == nil || j.prev.fp != j.fp) {
 			toBuild = append(toBuild, j)
+			if j.prev == nil {
+				h.configureFetch(j.wc)
+			}
 		}
 	}
 	h.buildAll(toBuild, maxBody)
@@ -223,13 +229,23 @@ func (h *Host) apply(cfg *config.Edged) (ReloadResult, error) {
 		}
 	}
 	h.gen.Store(g)
+	for _, j := range jobs {
+		if j.d != nil && j.prev != nil {
+			h.configureFetch(j.wc)
+		}
+	}
 	var names []string
 	for name, d := range oldWorkers {
 		if g.workers[name] != d {
 			if g.workers[name] == nil {
 				names = append(names, name)
 			}
-			go h.retire(d, cfg.Server.Timeouts.Shutdown+time.Second)
+			go func() {
+				h.retire(d, cfg.Server.Timeouts.Shutdown+time.Second)
+				if g.workers[d.name] == nil && h.gen.Load().workers[d.name] == nil {
+					fetch.Forget(d.name)
+				}
+			}()
 		}
 	}
 	sort.Strings(names)
@@ -380,6 +396,15 @@ func restartOnly(a, b config.Server) []string {
 		out = append(out, "server.admin")
 	}
 	return out
+}
+
+// configureFetch gives a worker's outbound fetch() the host's egress guard and the
+// worker's subrequest limit.
+func (h *Host) configureFetch(wc config.Worker) {
+	fetch.Configure(wc.Name, fetch.Options{
+		MaxSubrequests: int(wc.Limits.Subrequests),
+		Control:        h.opts.Egress.Control,
+	})
 }
 
 // console tags a worker's console output and sends it to the structured log.

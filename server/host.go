@@ -22,6 +22,7 @@ import (
 
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
+	"github.com/edged-dev/edged/server/egress"
 )
 
 // HostOptions tune a Host beyond what edged.toml says. Zero values take defaults.
@@ -54,6 +55,10 @@ type HostOptions struct {
 	IsolateIdleTimeout time.Duration
 	// IsolatesPerWorker caps each worker's pool (0: the runtime's default).
 	IsolatesPerWorker int
+	// Egress is the policy every worker's fetch() dials through (nil: the zero
+	// Policy, which refuses loopback, link-local, private and other non-public
+	// addresses).
+	Egress *egress.Policy
 }
 
 // Host serves many workers behind one set of listeners: plain HTTP/1.1 (and h2c),
@@ -98,6 +103,9 @@ func NewHost(cfg *config.Edged, opts HostOptions) (*Host, error) {
 	}
 	if opts.NewWorker == nil {
 		opts.NewWorker = func(c runtime.Config) (Worker, error) { return runtime.New(c) }
+	}
+	if opts.Egress == nil {
+		opts.Egress = &egress.Policy{}
 	}
 	if opts.LoadProject == nil {
 		opts.LoadProject = LoadProject

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
+	"github.com/edged-dev/edged/server/egress"
 )
 
 // Listeners in test configs use port 0 on distinct loopback addresses
@@ -993,5 +995,57 @@ func TestSafeName(t *testing.T) {
 		if got := safeName(in); got != want {
 			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// fetch() from a worker dials through the egress guard: a server on loopback is
+// refused unless the host's policy allows it; limits.subrequests caps fetches.
+func TestEgressGuard(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "internal data") }))
+	defer upstream.Close()
+	for _, c := range []struct {
+		name   string
+		policy *egress.Policy
+		want   string
+	}{
+		{"default refuses loopback", nil, "blocked: "},
+		{"allowed class", &egress.Policy{AllowClasses: []egress.Class{egress.Loopback}}, "internal data|internal data|Too many subrequests."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.write("ssrf.js", `export default { async fetch(req, env) {
+    const out = [];
+    for (let i = 0; i < 3; i++) {
+      try { out.push(await (await fetch(env.TARGET)).text()); }
+      catch (e) { out.push("blocked: " + e.message); if (!e.message.includes("subrequests")) break; }
+    }
+    return new Response(out.join("|"));
+  } };`)
+			f.write("edged.toml", fmt.Sprintf(`
+[server]
+listen = ["127.0.0.1:0"]
+[[workers]]
+name = "ssrf"
+path = "ssrf.js"
+compatibility_date = "2025-01-01"
+vars = { TARGET = %q }
+limits = { subrequests = 2 }
+[[routes]]
+pattern = "*/*"
+worker = "ssrf"
+`, upstream.URL+"/secret"))
+			h := f.start(HostOptions{Egress: c.policy})
+			resp, err := http.Get("http://" + h.Addrs().HTTP[0] + "/")
+			got := body(t, resp, err)
+			if c.policy == nil {
+				if !strings.HasPrefix(got, "blocked: ") || strings.Contains(got, "internal data") || !strings.Contains(got, "loopback") {
+					t.Errorf("got %q, want the fetch refused as a loopback address", got)
+				}
+				return
+			}
+			if !strings.HasPrefix(got, "internal data|internal data|blocked: ") || !strings.Contains(got, "Too many subrequests") {
+				t.Errorf("got %q, want two fetches then the subrequest limit", got)
+			}
+		})
 	}
 }

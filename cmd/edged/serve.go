@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -17,7 +18,29 @@ import (
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
 	"github.com/edged-dev/edged/server"
+	"github.com/edged-dev/edged/server/egress"
 )
+
+// egressFlag collects --egress-allow values into a policy.
+type egressFlag struct{ p egress.Policy }
+
+func (e *egressFlag) String() string { return "" }
+func (e *egressFlag) Set(s string) error {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return err
+		}
+		e.p.Allow = append(e.p.Allow, p)
+		return nil
+	}
+	switch c := egress.Class(s); c {
+	case egress.Loopback, egress.LinkLocal, egress.Private, egress.Unspecified, egress.Multicast, egress.Reserved:
+		e.p.AllowClasses = append(e.p.AllowClasses, c)
+		return nil
+	}
+	return fmt.Errorf("want a CIDR prefix or one of private, loopback, link-local, unspecified, multicast, reserved; got %q", s)
+}
 
 func init() { commands["serve"] = serve }
 
@@ -48,6 +71,8 @@ func serve(args []string) int {
 	isolateIdle := fs.Duration("isolate-idle", 0, "evict a worker's isolate after it served nothing for this long (0: never)")
 	perWorker := fs.Int("isolates-per-worker", 0, "isolates per worker at most (0: one per CPU)")
 	stateDir := fs.String("state-dir", ".edged/state", "where D1 databases and KV namespaces live, one folder per worker")
+	var allow egressFlag
+	fs.Var(&allow, "egress-allow", "let workers' fetch() reach a non-public address class (private, loopback, link-local, ...) or CIDR prefix (repeatable); by default only public addresses")
 	vars := varsFlag{}
 	fs.Var(vars, "var", "NAME=VALUE binding in env (repeatable; single-file form)")
 	pos, err := parseInterleaved(fs, args)
@@ -89,6 +114,7 @@ func serve(args []string) int {
 	defer stores.Close()
 	opts := server.HostOptions{
 		Bindings:           stores.Bindings,
+		Egress:             &allow.p,
 		Logger:             logger,
 		AccessLog:          access,
 		IsolateIdleTimeout: *isolateIdle,
