@@ -44,6 +44,7 @@ type deployed struct {
 	fp      string // fingerprint of everything the worker is made of
 	w       Worker
 	maxBody int64
+	wall    time.Duration // limits.wall_ms; 0: none
 	m       *workerMetrics
 
 	refs    atomic.Int64 // requests inside w
@@ -277,6 +278,7 @@ func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
 				version = j.prev.version + 1
 			}
 			j.d = &deployed{name: j.wc.Name, version: version, fp: j.fp, w: w, maxBody: maxBody,
+				wall: time.Duration(j.wc.Limits.WallMs) * time.Millisecond,
 				m: h.metrics.worker(j.wc.Name), drained: make(chan struct{}, 1)}
 			j.d.m.add(j.d)
 		}()

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -67,7 +68,11 @@ func (f *frontend) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		r.Body = lb
 		sw.body = lb
 	}
-	d.w.ServeHTTP(sw, r)
+	if d.wall > 0 {
+		h.serveWithin(d, sw, r)
+	} else {
+		d.w.ServeHTTP(sw, r)
+	}
 	if sw.status == 0 {
 		sw.WriteHeader(http.StatusOK)
 	}
@@ -78,6 +83,96 @@ func (f *frontend) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	d.m.observe(sw.status, dur)
 	if h.access != nil {
 		h.accessLog(r, id, d.name, d.version, sw.status, sw.bytes, dur)
+	}
+}
+
+// serveWithin runs the worker with its wall-time limit: past it, the client gets 503
+// and whatever the worker writes later is dropped. (The runtime cannot cancel a
+// request yet: the abandoned one runs on in its isolate under the CPU limit.)
+func (h *Host) serveWithin(d *deployed, sw *respWriter, r *http.Request) {
+	gw := &guardedWriter{w: sw}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		d.w.ServeHTTP(gw, r)
+	}()
+	t := time.NewTimer(d.wall)
+	defer t.Stop()
+	select {
+	case <-done:
+		return
+	case <-t.C:
+	}
+	gw.mu.Lock()
+	defer gw.mu.Unlock()
+	gw.detached = true
+	if sw.status != 0 {
+		return // the response had started; it ends where it is
+	}
+	hdr := sw.Header()
+	for k := range hdr {
+		if k != "X-Request-Id" && k != "Alt-Svc" {
+			delete(hdr, k)
+		}
+	}
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	sw.WriteHeader(http.StatusServiceUnavailable)
+	io.WriteString(sw, "Worker exceeded its wall time limit ("+strconv.FormatInt(d.wall.Milliseconds(), 10)+" ms)\n")
+	sw.limit = limitWall
+}
+
+// guardedWriter is the worker's side of a response under a wall-time limit: the
+// worker fills a header map of its own, copied over when it writes the header;
+// once detached, nothing it does reaches the client.
+type guardedWriter struct {
+	mu       sync.Mutex
+	w        *respWriter
+	detached bool
+	hdr      http.Header
+}
+
+func (g *guardedWriter) Header() http.Header {
+	if g.hdr == nil {
+		g.hdr = http.Header{}
+	}
+	return g.hdr
+}
+
+func (g *guardedWriter) WriteHeader(code int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.detached || g.w.status != 0 {
+		return
+	}
+	dst := g.w.Header()
+	for k, v := range g.hdr {
+		dst[k] = append(dst[k], v...)
+	}
+	g.w.WriteHeader(code)
+}
+
+func (g *guardedWriter) Write(b []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.detached {
+		return 0, http.ErrHandlerTimeout
+	}
+	if g.w.status == 0 {
+		g.mu.Unlock()
+		g.WriteHeader(http.StatusOK)
+		g.mu.Lock()
+		if g.detached {
+			return 0, http.ErrHandlerTimeout
+		}
+	}
+	return g.w.Write(b)
+}
+
+func (g *guardedWriter) Flush() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.detached && g.w.status != 0 {
+		g.w.Flush()
 	}
 }
 

@@ -1049,3 +1049,46 @@ worker = "ssrf"
 		})
 	}
 }
+
+// limits.wall_ms: a request that runs past it gets 503; the worker's other
+// requests and the next ones are unaffected.
+func TestWallTimeLimit(t *testing.T) {
+	f := newFixture(t)
+	f.write("slow.js", `export default { async fetch(req) {
+    const ms = Number(new URL(req.url).searchParams.get("ms") ?? "0");
+    if (ms) await new Promise(r => setTimeout(r, ms));
+    return new Response("done after " + ms, { headers: { "x-from-worker": "1" } });
+  } };`)
+	f.write("edged.toml", `
+[server]
+listen = ["127.0.0.1:0"]
+[server.admin]
+listen = "127.0.0.3:0"
+[[workers]]
+name = "slow"
+path = "slow.js"
+compatibility_date = "2025-01-01"
+limits = { wall_ms = 200 }
+[[routes]]
+pattern = "*/*"
+worker = "slow"
+`)
+	h := f.start(HostOptions{})
+	url := "http://" + h.Addrs().HTTP[0] + "/"
+	start := time.Now()
+	resp, err := http.Get(url + "?ms=1000")
+	got := body(t, resp, err)
+	if resp.StatusCode != 503 || !strings.Contains(got, "wall time limit (200 ms)") || resp.Header.Get("X-From-Worker") != "" {
+		t.Errorf("past the wall limit: got %d %q %v", resp.StatusCode, got, resp.Header)
+	}
+	if d := time.Since(start); d > 900*time.Millisecond {
+		t.Errorf("the 503 came after %v", d)
+	}
+	resp, err = http.Get(url + "?ms=10")
+	if got := body(t, resp, err); resp.StatusCode != 200 || got != "done after 10" || resp.Header.Get("X-From-Worker") != "1" {
+		t.Errorf("within the limit: got %d %q", resp.StatusCode, got)
+	}
+	if m := scrape(t, h, ""); !strings.Contains(m, `edged_worker_limit_hits_total{worker="slow",limit="wall_time"} 1`) {
+		t.Errorf("metrics lack the wall-time hit")
+	}
+}

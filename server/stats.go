@@ -29,6 +29,7 @@ var reasonNames = [numReasons]string{"no_route", "header_count", "body_size"}
 const (
 	limitBodySize    = "body_size"
 	limitBodyTimeout = "body_timeout"
+	limitWall        = "wall_time"
 )
 
 type hostMetrics struct {
@@ -216,10 +217,10 @@ func (h *Host) writeMetrics(out io.Writer) error {
 	for _, r := range rows {
 		w.Sample("edged_worker_isolates_evicted_total", float64(r.s.IsolatesEvicted), "worker", r.wm.name)
 	}
-	w.Family("edged_worker_limit_hits_total", "Requests stopped by a limit: cpu_or_memory (the isolate was discarded), body_size (413), body_timeout (408).", "counter")
+	w.Family("edged_worker_limit_hits_total", "Requests stopped by a limit: cpu_or_memory (the isolate was discarded), body_size (413), body_timeout (408), wall_time (503).", "counter")
 	for _, r := range rows {
 		w.Sample("edged_worker_limit_hits_total", float64(r.s.LimitHits), "worker", r.wm.name, "limit", "cpu_or_memory")
-		for _, l := range []string{limitBodySize, limitBodyTimeout} {
+		for _, l := range []string{limitBodySize, limitBodyTimeout, limitWall} {
 			var n uint64
 			if c, ok := r.wm.limits.Load(l); ok {
 				n = c.(*atomic.Uint64).Load()
