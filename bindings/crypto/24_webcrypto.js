@@ -683,6 +683,9 @@ function okpAlgorithm(name) {
 // ---------------------------------------------------------------------------------
 // HKDF, PBKDF2
 
+// As Workers: the derivation runs off the isolate's thread, beyond the CPU limit.
+const maxPBKDF2Iterations = 100000;
+
 function kdfAlgorithm(name) {
   return {
     async importKey(format, keyData, alg, extractable, usages) {
@@ -698,6 +701,9 @@ function kdfAlgorithm(name) {
         return core.opAsync(opDerive, `HKDF:${alg.hash.name}:${length / 8}`, K.data(key), alg.salt, alg.info);
       }
       if (alg.iterations === 0) throw operationError("PBKDF2 iterations must not be zero.");
+      if (alg.iterations > maxPBKDF2Iterations) {
+        throw notSupported(`PBKDF2 iteration counts above ${maxPBKDF2Iterations} are not supported (asked for ${alg.iterations}).`);
+      }
       return core.opAsync(opDerive, `PBKDF2:${alg.hash.name}:${alg.iterations}:${length / 8}`, K.data(key), alg.salt, null);
     },
     getKeyLength() {

@@ -62,8 +62,18 @@ func TestDigest(t *testing.T) {
 			t.Errorf("%s streamed: got %x, want %s", tt.alg, got, tt.want)
 		}
 	}
-	_, err := Digest("MD5", nil)
-	wantError(t, "MD5", err, "NotSupportedError")
+	if got, _ := Digest("MD5", []byte("abc")); hex.EncodeToString(got) != "900150983cd24fb0d6963f7d28e17f72" {
+		t.Errorf("MD5: got %x", got)
+	}
+	state, _ := DigestUpdate("MD5", nil, []byte("ab"))
+	state, _ = DigestUpdate("MD5", state, []byte("c"))
+	if got, _ := DigestFinal("MD5", state); hex.EncodeToString(got) != "900150983cd24fb0d6963f7d28e17f72" {
+		t.Errorf("MD5 streamed: got %x", got)
+	}
+	_, err := Digest("SHA-224", nil)
+	wantError(t, "SHA-224", err, "NotSupportedError")
+	_, err = Sign("HMAC:MD5", []byte("k"), nil)
+	wantError(t, "HMAC with MD5", err, "NotSupportedError")
 	_, err = DigestFinal("SHA-256", []byte("not a state"))
 	wantError(t, "bad state", err, "OperationError")
 }
@@ -329,6 +339,8 @@ func TestPBKDF2(t *testing.T) {
 	}
 	_, err := DeriveBits("PBKDF2:SHA-1:0:20", []byte("password"), []byte("salt"), nil)
 	wantError(t, "0 iterations", err, "OperationError")
+	_, err = DeriveBits("PBKDF2:SHA-1:100001:20", []byte("password"), []byte("salt"), nil)
+	wantError(t, "100001 iterations", err, "NotSupportedError")
 	_, err = DeriveBits("PBKDF2:MD5:1:20", []byte("password"), []byte("salt"), nil)
 	wantError(t, "MD5", err, "NotSupportedError")
 }

@@ -2,6 +2,7 @@ package crypto
 
 import (
 	gocrypto "crypto"
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -39,8 +40,13 @@ func newHash(h gocrypto.Hash) func() hash.Hash {
 	}
 }
 
-// Digest returns the hash of data; alg is SHA-1, SHA-256, SHA-384 or SHA-512.
+// Digest returns the hash of data; alg is SHA-1, SHA-256, SHA-384, SHA-512, or MD5
+// (which Workers offers to digest() and DigestStream only, for legacy protocols).
 func Digest(alg string, data []byte) ([]byte, error) {
+	if alg == "MD5" {
+		s := md5.Sum(data)
+		return s[:], nil
+	}
 	h, err := hashByName(alg)
 	if err != nil {
 		return nil, err
@@ -87,11 +93,16 @@ func DigestFinal(alg string, state []byte) ([]byte, error) {
 }
 
 func resumeHash(alg string, state []byte) (hash.Hash, error) {
-	id, err := hashByName(alg)
-	if err != nil {
-		return nil, err
+	var h hash.Hash
+	if alg == "MD5" {
+		h = md5.New()
+	} else {
+		id, err := hashByName(alg)
+		if err != nil {
+			return nil, err
+		}
+		h = newHash(id)()
 	}
-	h := newHash(id)()
 	if len(state) > 0 {
 		if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
 			return nil, operationError("digest state: %v", err)

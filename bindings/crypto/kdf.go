@@ -33,10 +33,17 @@ func hkdfDerive(h gocrypto.Hash, key, salt, info []byte, n int) ([]byte, error) 
 	return out, nil
 }
 
+// MaxPBKDF2Iterations bounds PBKDF2's work, as Workers does: the derivation runs
+// off the isolate's thread, where the CPU limit does not reach.
+const MaxPBKDF2Iterations = 100000
+
 // pbkdf2Derive is RFC 8018's PBKDF2 with HMAC, n bytes long.
 func pbkdf2Derive(h gocrypto.Hash, password, salt []byte, iterations, n int) ([]byte, error) {
 	if iterations <= 0 {
 		return nil, operationError("PBKDF2: iterations must be positive")
+	}
+	if iterations > MaxPBKDF2Iterations {
+		return nil, notSupported("PBKDF2: iteration counts above %d are not supported (asked for %d)", MaxPBKDF2Iterations, iterations)
 	}
 	if n == 0 {
 		return []byte{}, nil

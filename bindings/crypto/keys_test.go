@@ -151,6 +151,8 @@ func TestRSAImportExport(t *testing.T) {
 	wantError(t, "public key as pkcs8", err, "InvalidAccessError")
 	_, _, err = GenerateKey("RSA:2048", []byte{3})
 	wantError(t, "exponent 3", err, "OperationError")
+	_, _, err = GenerateKey("RSA:8192", []byte{1, 0, 1})
+	wantError(t, "8192 bits", err, "OperationError")
 }
 
 func TestECDSA(t *testing.T) {
