@@ -277,9 +277,16 @@ func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
 			if j.prev != nil {
 				version = j.prev.version + 1
 			}
-			j.d = &deployed{name: j.wc.Name, version: version, fp: j.fp, w: w, maxBody: maxBody,
-				wall: time.Duration(j.wc.Limits.WallMs) * time.Millisecond,
-				m: h.metrics.worker(j.wc.Name), drained: make(chan struct{}, 1)}
+			j.d = &deployed{
+				name:    j.wc.Name,
+				version: version,
+				fp:      j.fp,
+				w:       w,
+				maxBody: maxBody,
+				wall:    time.Duration(j.wc.Limits.WallMs) * time.Millisecond,
+				m:       h.metrics.worker(j.wc.Name),
+				drained: make(chan struct{}, 1),
+			}
 			j.d.m.add(j.d)
 		}()
 	}

@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	goruntime "runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -308,8 +310,23 @@ func (h *Host) httpServer(handler http.Handler, tlsConf *tls.Config, p http.Prot
 			SendPingTimeout:      30 * time.Second,
 			PingTimeout:          15 * time.Second,
 		},
-		ErrorLog: slog.NewLogLogger(h.log.Handler(), slog.LevelDebug),
+		ErrorLog: log.New(serverLog{h.log}, "", 0),
 	}
+}
+
+// serverLog routes net/http's error log into the structured log: failed TLS
+// handshakes (scanners, clients that gave up) at debug level, the rest (panics in
+// handlers, accept errors) as warnings.
+type serverLog struct{ l *slog.Logger }
+
+func (s serverLog) Write(p []byte) (int, error) {
+	msg := strings.TrimSpace(string(p))
+	level := slog.LevelWarn
+	if strings.Contains(msg, "TLS handshake error") {
+		level = slog.LevelDebug
+	}
+	s.l.Log(context.Background(), level, msg, "source", "http")
+	return len(p), nil
 }
 
 func (h *Host) serveEnded(err error) {
