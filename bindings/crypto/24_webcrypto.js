@@ -267,6 +267,19 @@ const opEncrypt = ops.op_crypto_encrypt;
 const opDecrypt = ops.op_crypto_decrypt;
 const opSign = ops.op_crypto_sign;
 const opVerify = ops.op_crypto_verify;
+const opEncryptSync = ops.op_crypto_encrypt_sync;
+const opDecryptSync = ops.op_crypto_decrypt_sync;
+const opSignSync = ops.op_crypto_sign_sync;
+const opVerifySync = ops.op_crypto_verify_sync;
+
+// HMAC and AES on inputs this small run on the isolate's thread: the work is a
+// microsecond or two, less than an async op's round trip (bindings/crypto/ops.go).
+const syncLimit = 64 * 1024;
+
+function symmetric(syncOp, asyncOp, spec, key, data, extra) {
+  if (data.byteLength <= syncLimit) return core.opSync(syncOp, spec, key, data, extra);
+  return core.opAsync(asyncOp, spec, key, data, extra);
+}
 const opGenerate = ops.op_crypto_generate_key;
 const opDerive = ops.op_crypto_derive_bits;
 const opImport = ops.op_crypto_import_key;
@@ -325,8 +338,8 @@ function aesAlgorithm(name) {
     },
   };
   if (name === "AES-KW") {
-    impl.wrapKey = (alg, key, bytes) => core.opAsync(opEncrypt, "AES-KW", K.data(key), bytes, null);
-    impl.unwrapKey = (alg, key, bytes) => core.opAsync(opDecrypt, "AES-KW", K.data(key), bytes, null);
+    impl.wrapKey = async (alg, key, bytes) => symmetric(opEncryptSync, opEncrypt, "AES-KW", K.data(key), bytes, null);
+    impl.unwrapKey = async (alg, key, bytes) => symmetric(opDecryptSync, opDecrypt, "AES-KW", K.data(key), bytes, null);
     return impl;
   }
   function params(alg) {
@@ -351,14 +364,14 @@ function aesAlgorithm(name) {
   }
   impl.encrypt = async (alg, key, bytes) => {
     const [spec, p] = params(alg);
-    return core.opAsync(opEncrypt, spec, K.data(key), bytes, p);
+    return symmetric(opEncryptSync, opEncrypt, spec, K.data(key), bytes, p);
   };
   impl.decrypt = async (alg, key, bytes) => {
     const [spec, p] = params(alg);
     if (name === "AES-GCM" && bytes.length * 8 < (alg.tagLength === undefined ? 128 : alg.tagLength)) {
       throw operationError("AES-GCM ciphertext is shorter than the tag.");
     }
-    return core.opAsync(opDecrypt, spec, K.data(key), bytes, p);
+    return symmetric(opDecryptSync, opDecrypt, spec, K.data(key), bytes, p);
   };
   return impl;
 }
@@ -411,8 +424,16 @@ const hmac = {
     }
     throw notSupported(`HMAC keys cannot be exported as '${format}'.`);
   },
-  sign: (alg, key, bytes) => core.opAsync(opSign, `HMAC:${K.algorithm(key).hash.name}`, K.data(key), bytes),
-  verify: (alg, key, sig, bytes) => core.opAsync(opVerify, `HMAC:${K.algorithm(key).hash.name}`, K.data(key), sig, bytes),
+  async sign(alg, key, bytes) {
+    const spec = `HMAC:${K.algorithm(key).hash.name}`;
+    if (bytes.byteLength <= syncLimit) return core.opSync(opSignSync, spec, K.data(key), bytes);
+    return core.opAsync(opSign, spec, K.data(key), bytes);
+  },
+  async verify(alg, key, sig, bytes) {
+    const spec = `HMAC:${K.algorithm(key).hash.name}`;
+    if (bytes.byteLength <= syncLimit) return core.opSync(opVerifySync, spec, K.data(key), sig, bytes);
+    return core.opAsync(opVerify, spec, K.data(key), sig, bytes);
+  },
   getKeyLength(alg) {
     if (alg.length === undefined) return shaBlockBits[alg.hash.name];
     if (alg.length !== 0) return alg.length;

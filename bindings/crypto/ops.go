@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/edged-dev/edged/runtime/op"
 )
@@ -16,6 +18,10 @@ func init() {
 	op.Register("op_crypto_digest_update", opDigestUpdate)
 	op.Register("op_crypto_digest_final", opDigestFinal)
 	op.Register("op_crypto_timing_safe_equal", opTimingSafeEqual)
+	op.Register("op_crypto_sign_sync", opSignSync)
+	op.Register("op_crypto_verify_sync", opVerifySync)
+	op.Register("op_crypto_encrypt_sync", opEncryptSync)
+	op.Register("op_crypto_decrypt_sync", opDecryptSync)
 	op.Register("op_crypto_sign", opSign)
 	op.Register("op_crypto_verify", opVerify)
 	op.Register("op_crypto_encrypt", opEncrypt)
@@ -96,6 +102,77 @@ func opDigestFinal(c op.Call) {
 // in time that depends on their length only.
 func opTimingSafeEqual(c op.Call) {
 	c.ReturnBool(subtle.ConstantTimeCompare(c.ArgView(0), c.ArgView(1)) == 1)
+}
+
+// The symmetric algorithms also run synchronously on small inputs: HMAC and AES
+// over a few kilobytes take a microsecond or two, far less than an async op's round
+// trip through a goroutine and the loop's mailbox (see BenchmarkJS). Only these
+// algorithms are accepted, and JS sends only small inputs (64 KiB at most).
+
+// SyncLimit is the largest input the sync ops take.
+const SyncLimit = 64 << 10
+
+func syncAllowed(c op.Call, spec string, data []byte) bool {
+	alg, _, _ := strings.Cut(spec, ":")
+	switch alg {
+	case "HMAC", "AES-CBC", "AES-CTR", "AES-GCM", "AES-KW":
+		if len(data) <= SyncLimit {
+			return true
+		}
+	}
+	c.ReturnError("TypeError", "crypto: "+alg+" over "+strconv.Itoa(len(data))+" bytes cannot run synchronously")
+	return false
+}
+
+// op_crypto_sign_sync(spec, key, data) → signature (HMAC only).
+func opSignSync(c op.Call) {
+	spec, data := c.ArgString(0), c.ArgView(2)
+	if !syncAllowed(c, spec, data) {
+		return
+	}
+	out, err := Sign(spec, c.ArgView(1), data)
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBytes(out)
+}
+
+// op_crypto_verify_sync(spec, key, signature, data) → boolean (HMAC only).
+func opVerifySync(c op.Call) {
+	spec, data := c.ArgString(0), c.ArgView(3)
+	if !syncAllowed(c, spec, data) {
+		return
+	}
+	ok, err := Verify(spec, c.ArgView(1), c.ArgView(2), data)
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBool(ok)
+}
+
+// op_crypto_encrypt_sync(spec, key, data, params) → ciphertext (AES only).
+func opEncryptSync(c op.Call) { cryptSync(c, true) }
+
+// op_crypto_decrypt_sync(spec, key, data, params) → plaintext (AES only).
+func opDecryptSync(c op.Call) { cryptSync(c, false) }
+
+func cryptSync(c op.Call, enc bool) {
+	spec, data := c.ArgString(0), c.ArgView(2)
+	if !syncAllowed(c, spec, data) {
+		return
+	}
+	f := Decrypt
+	if enc {
+		f = Encrypt
+	}
+	out, err := f(spec, c.ArgView(1), data, c.ArgView(3))
+	if err != nil {
+		returnError(c, err)
+		return
+	}
+	c.ReturnBytes(out)
 }
 
 // op_crypto_sign(pid, spec, key, data) → signature.
