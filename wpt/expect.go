@@ -221,10 +221,11 @@ func (s Subtest) describe() string {
 // they still apply and asking triage for new ones.
 func Update(old Expectation, r Result) Expectation {
 	e := Expectation{}
+	id := r.Test.ID()
 	if r.Status != OK {
 		e.Harness = old.Harness
 		if e.Harness == "" {
-			e.Harness = Triage(r.Status + ": " + r.Message)
+			e.Harness = Triage(id, "", r.Status+": "+r.Message)
 		}
 	}
 	for _, s := range r.Subtests {
@@ -238,8 +239,13 @@ func Update(old Expectation, r Result) Expectation {
 			e.Fail = map[string]string{}
 		}
 		reason, ok := old.Fail[s.Name]
-		if !ok {
-			reason = Triage(s.describe())
+		switch {
+		case ok:
+		case (s.Status == "NOTRUN" || s.Status == TIMEOUT) && e.Harness != "":
+			// A subtest cut short by the harness fails for the harness's reason.
+			reason = e.Harness
+		default:
+			reason = Triage(id, s.Name, s.describe())
 		}
 		e.Fail[s.Name] = reason
 	}

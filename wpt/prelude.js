@@ -65,7 +65,7 @@
       let method = "GET";
       if (init && init.method !== undefined) method = String(init.method).toUpperCase();
       else if (typeof Request === "function" && input instanceof Request) method = input.method;
-      const file = url.hostname === host && has.call(files, url.pathname) ? files[url.pathname] : undefined;
+      const file = url.origin === location.origin && has.call(files, url.pathname) ? files[url.pathname] : undefined;
       if (file === undefined || (method !== "GET" && method !== "HEAD")) {
         return Promise.reject(new TypeError(`wpt: ${method} ${url.href} needs the WPT server, which this runner does not run`));
       }

@@ -1,6 +1,7 @@
 package wpt
 
 import (
+	"encoding/json"
 	"os"
 	"time"
 )
@@ -69,4 +70,50 @@ func (rep Report) WriteFile(name string) error {
 		return err
 	}
 	return os.WriteFile(name, b, 0o644)
+}
+
+// LoadReport reads a wptreport, as written by Report.WriteFile.
+func LoadReport(name string) (Report, error) {
+	var rep Report
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return rep, err
+	}
+	err = json.Unmarshal(b, &rep)
+	return rep, err
+}
+
+// Outcomes judges the results of a report against exp, as RunAll would have done
+// had it run tests; tests the report lacks are left out.
+func (rep Report) Outcomes(tests []Test, exp Expectations) []Outcome {
+	byURL := map[string]ReportResult{}
+	for _, rr := range rep.Results {
+		byURL[rr.Test] = rr
+	}
+	var outs []Outcome
+	for _, t := range tests {
+		e, known := exp[t.ID()]
+		o := Outcome{Expected: e, Known: known}
+		o.Test = t
+		if known && e.Skip != "" {
+			o.Skipped = true
+			outs = append(outs, o)
+			continue
+		}
+		rr, ok := byURL[t.URL()]
+		if !ok {
+			continue
+		}
+		o.Status = rr.Status
+		if rr.Message != nil {
+			o.Message = *rr.Message
+		}
+		o.Duration = time.Duration(rr.Duration) * time.Millisecond
+		for _, s := range rr.Subtests {
+			o.Subtests = append(o.Subtests, Subtest(s))
+		}
+		o.Mismatches = Compare(e, o.Result)
+		outs = append(outs, o)
+	}
+	return outs
 }

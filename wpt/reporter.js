@@ -5,7 +5,11 @@ const __wpt_results = (function () {
   "use strict";
   let resolve;
   const results = new Promise((r) => { resolve = r; });
-  const str = (v) => (v === undefined || v === null ? null : String(v));
+  // Tests patch globals (Object.prototype.then, Array.prototype.map, JSON): keep our
+  // own references, and settle with a string, which no then() can intercept.
+  const stringify = JSON.stringify;
+  const toString = String;
+  const str = (v) => (v === undefined || v === null ? null : toString(v));
   const testStatus = ["PASS", "FAIL", "TIMEOUT", "NOTRUN", "PRECONDITION_FAILED"];
   const harnessStatus = ["OK", "ERROR", "TIMEOUT", "PRECONDITION_FAILED"];
   const name = (names, s) => names[s] || "UNKNOWN(" + s + ")";
@@ -13,12 +17,17 @@ const __wpt_results = (function () {
   add_completion_callback(function (tests, harness) {
     clearTimeout(timer);
     clearInterval(poll);
-    resolve({
+    const subtests = [];
+    for (let i = 0; i < tests.length; i++) {
+      const t = tests[i];
+      subtests[i] = { name: toString(t.name), status: name(testStatus, t.status), message: str(t.message) };
+    }
+    resolve(stringify({
       status: name(harnessStatus, harness.status),
       message: str(harness.message),
       stack: str(harness.stack),
-      subtests: tests.map((t) => ({ name: String(t.name), status: name(testStatus, t.status), message: str(t.message) })),
-    });
+      subtests,
+    }));
   });
   // testharness.js has no timeout of its own outside a window; this one makes the
   // harness finish as it does when a browser test times out (pending tests TIMEOUT).
@@ -49,7 +58,7 @@ const __wpt_results = (function () {
   addEventListener("error", onError);
   addEventListener("unhandledrejection", onError);
   addEventListener("fetch", function (event) {
-    event.respondWith(results.then((r) => new Response(JSON.stringify(r), { headers: { "content-type": "application/json" } })));
+    event.respondWith(results.then((r) => new Response(r, { headers: { "content-type": "application/json" } })));
   });
   return results;
 })();

@@ -63,7 +63,7 @@ func (r Result) Passed() int {
 // Runner runs tests from a WPT checkout.
 type Runner struct {
 	Root     string   // the suite's root folder
-	Timeouts Timeouts // zero values take 10 s and 30 s
+	Timeouts Timeouts // zero values take WPT's: 10 s, and 60 s for META timeout=long
 
 	mu    sync.Mutex
 	files map[string]string // cache of support scripts (testharness.js, helpers)
@@ -117,7 +117,7 @@ func (r *Runner) timeout(t Test) time.Duration {
 		to.Normal = 10 * time.Second
 	}
 	if to.Long <= 0 {
-		to.Long = 30 * time.Second
+		to.Long = 60 * time.Second
 	}
 	return to.of(t)
 }
@@ -287,6 +287,9 @@ func (r *Runner) run(t Test) Result {
 		return res
 	}
 	res.Status = out.Status
+	if res.Status == "" {
+		res.Status = ERROR
+	}
 	if out.Message != nil {
 		res.Message = *out.Message
 	}

@@ -151,12 +151,11 @@ func resolveScript(file, ref string) (string, error) {
 	}
 	var p string
 	if strings.HasPrefix(ref, "/") {
-		p = path.Clean(ref)
+		p = strings.TrimPrefix(path.Clean(ref), "/")
 	} else {
-		p = path.Join("/", path.Dir(file), ref)
+		p = path.Join(path.Dir(file), ref)
 	}
-	p = strings.TrimPrefix(p, "/")
-	if p == "" || strings.HasPrefix(p, "..") {
+	if p == "" || p == "." || p == ".." || strings.HasPrefix(p, "../") {
 		return "", fmt.Errorf("wpt: %s: META script %q is outside the suite", file, ref)
 	}
 	return p, nil

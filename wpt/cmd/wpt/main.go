@@ -24,10 +24,11 @@ func main() {
 	expDir := flag.String("expectations", "wpt/expectations", "folder of the expectation files")
 	update := flag.Bool("update", false, "rewrite the expectations of the tests run from their results (existing reasons are kept)")
 	report := flag.String("report", "", "write a wptreport JSON file")
-	jobs := flag.Int("j", 2*goruntime.NumCPU(), "tests run at once")
+	results := flag.String("results", "", "judge the results of this wptreport instead of running the tests (with -update: rewrite the expectations from it)")
+	jobs := flag.Int("j", goruntime.NumCPU(), "tests run at once (many are CPU-bound: more than the CPUs can make them time out)")
 	verbose := flag.Bool("v", false, "print every subtest that did not pass, and the console output of failing tests")
 	timeout := flag.Duration("timeout", 10*time.Second, "timeout of a test")
-	longTimeout := flag.Duration("timeout-long", 30*time.Second, "timeout of a test with META timeout=long")
+	longTimeout := flag.Duration("timeout-long", 60*time.Second, "timeout of a test with META timeout=long")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: wpt -dir WPT_DIR [flags] [paths...]\n\n")
 		flag.PrintDefaults()
@@ -37,13 +38,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wpt: no suite: pass -dir or set WPT_DIR to a WPT checkout (see wpt/README.md)")
 		os.Exit(2)
 	}
-	if err := run(*dir, *expDir, *update, *report, *jobs, *verbose, wpt.Timeouts{Normal: *timeout, Long: *longTimeout}, flag.Args()); err != nil {
+	if err := run(*dir, *expDir, *update, *report, *results, *jobs, *verbose, wpt.Timeouts{Normal: *timeout, Long: *longTimeout}, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, expDir string, update bool, report string, jobs int, verbose bool, to wpt.Timeouts, paths []string) error {
+func run(dir, expDir string, update bool, report, results string, jobs int, verbose bool, to wpt.Timeouts, paths []string) error {
 	r, err := wpt.NewRunner(dir)
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func run(dir, expDir string, update bool, report string, jobs int, verbose bool,
 	}
 	fmt.Printf("wpt: %d tests from %s (%d files for other globals left out)\n", len(tests), dir, notRunnable)
 	start := time.Now()
-	outs := wpt.RunAll(r, tests, exp, jobs, func(o wpt.Outcome) {
+	each := func(o wpt.Outcome) {
 		fmt.Println(o.Line())
 		for _, m := range o.Mismatches {
 			fmt.Printf("       %s\n", m)
@@ -94,7 +95,20 @@ func run(dir, expDir string, update bool, report string, jobs int, verbose bool,
 				fmt.Printf("       console:\n%s", indent(o.Console, "         "))
 			}
 		}
-	})
+	}
+	var outs []wpt.Outcome
+	if results != "" {
+		rep, err := wpt.LoadReport(results)
+		if err != nil {
+			return err
+		}
+		outs = rep.Outcomes(tests, exp)
+		for _, o := range outs {
+			each(o)
+		}
+	} else {
+		outs = wpt.RunAll(r, tests, exp, jobs, each)
+	}
 	end := time.Now()
 	fmt.Println()
 	wpt.WriteSummary(os.Stdout, outs, dirs)

@@ -1,0 +1,3 @@
+// META: timeout=long
+test(() => {}, "quick");
+promise_test(() => new Promise(() => {}), "never settles");

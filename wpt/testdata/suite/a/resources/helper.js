@@ -1,0 +1,2 @@
+// A META script: its top-level const is visible to the test file.
+const helperValue = 42;

@@ -1,0 +1,2 @@
+test(() => {}, "defined before the throw");
+throw new Error("top level threw");

@@ -1,0 +1,2 @@
+// META: global=window
+test(() => { throw new Error("must not run"); }, "window only");
