@@ -210,10 +210,6 @@ func (p *Project) remapper(res *bundle.Result) (*sourcemap.Remapper, error) {
 	if res.Map == nil {
 		return nil, nil
 	}
-	m, err := sourcemap.Parse(res.Map)
-	if err != nil {
-		return nil, fmt.Errorf("the source map of %s: %w", res.Main, err)
-	}
 	// The map's sources are relative to where the bundle would be: Dir for a bundle,
 	// the entry's directory for an unbundled worker.
 	base := p.Dir
@@ -233,7 +229,7 @@ func (p *Project) remapper(res *bundle.Result) (*sourcemap.Remapper, error) {
 		}
 		return abs
 	}
-	return sourcemap.NewRemapper(map[string]*sourcemap.Map{res.Main: m}, display), nil
+	return sourcemap.NewLazyRemapper(map[string][]byte{res.Main: res.Map}, display), nil
 }
 
 func hasScheme(s string) bool {

@@ -26,7 +26,7 @@ type watcher struct {
 
 // debounce is how long the watcher waits for more events before reporting a batch:
 // an editor's save is often several events.
-const debounce = 15 * time.Millisecond
+const debounce = 10 * time.Millisecond
 
 func newWatcher() (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()

@@ -3,6 +3,7 @@ package sourcemap
 import (
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Remapper rewrites locations of generated modules ("bundle.js:12:34") in text, such as
@@ -10,8 +11,11 @@ import (
 // ("src/index.ts:5:3"). It is immutable and safe for concurrent use.
 type Remapper struct {
 	maps    map[string]*Map
-	names   []string // keys of maps, longest first so that "a.js" does not shadow "ba.js"
+	names   []string // module names, longest first so that "a.js" does not shadow "ba.js"
 	display func(string) string
+
+	once sync.Once
+	raw  map[string][]byte // maps not parsed yet (NewLazyRemapper)
 }
 
 // NewRemapper returns a Remapper for the generated modules in maps (module name as
@@ -27,12 +31,44 @@ func NewRemapper(maps map[string]*Map, display func(source string) string) *Rema
 		r.maps[name] = m
 		r.names = append(r.names, name)
 	}
+	r.sortNames()
+	return r
+}
+
+// NewLazyRemapper is NewRemapper for maps still in JSON form: they are parsed the
+// first time a location has to be mapped, so that a build whose stacks are never
+// printed does not pay for it. A map that does not parse maps nothing.
+func NewLazyRemapper(maps map[string][]byte, display func(source string) string) *Remapper {
+	r := &Remapper{maps: map[string]*Map{}, display: display, raw: map[string][]byte{}}
+	for name, data := range maps {
+		if name == "" || data == nil {
+			continue
+		}
+		r.raw[name] = data
+		r.names = append(r.names, name)
+	}
+	r.sortNames()
+	return r
+}
+
+func (r *Remapper) sortNames() {
 	for i := 1; i < len(r.names); i++ { // insertion sort: a handful of names
 		for j := i; j > 0 && len(r.names[j]) > len(r.names[j-1]); j-- {
 			r.names[j], r.names[j-1] = r.names[j-1], r.names[j]
 		}
 	}
-	return r
+}
+
+// load parses the lazy maps, once.
+func (r *Remapper) load() {
+	r.once.Do(func() {
+		for name, data := range r.raw {
+			if m, err := Parse(data); err == nil {
+				r.maps[name] = m
+			}
+		}
+		r.raw = nil
+	})
 }
 
 // Locate maps one generated position of module to its original position, with the
@@ -41,6 +77,7 @@ func (r *Remapper) Locate(module string, line, column int) (Pos, bool) {
 	if r == nil {
 		return Pos{}, false
 	}
+	r.load()
 	m := r.maps[module]
 	if m == nil {
 		return Pos{}, false
@@ -60,8 +97,12 @@ func (r *Remapper) Content(displayed string) (string, bool) {
 	if r == nil {
 		return "", false
 	}
+	r.load()
 	for _, name := range r.names {
 		m := r.maps[name]
+		if m == nil {
+			continue
+		}
 		for i, s := range m.Sources {
 			if m.SourcesContent[i] == "" {
 				continue

@@ -53,6 +53,15 @@ func TestDecodeVLQ(t *testing.T) {
 	}
 }
 
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func mustParse(t *testing.T, v any) *Map {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -191,6 +200,11 @@ func TestRewrite(t *testing.T) {
 	ps := r.Positions("at f (bundle.js:2:3)\nat g (bundle.js:1:1)")
 	if len(ps) != 2 || ps[0].Source != "./src/b.ts" || ps[0].Line != 9 || ps[1].Line != 3 {
 		t.Errorf("Positions = %+v", ps)
+	}
+	lazy := NewLazyRemapper(map[string][]byte{"bundle.js": mustJSON(t, map[string]any{"version": 3, "sources": []string{"src/a.ts"},
+		"mappings": seg(0, 0, 2, 6)}), "bad.js": []byte("{")}, nil)
+	if got := lazy.Rewrite("at f (bundle.js:1:1) at g (bad.js:1:1)"); got != "at f (src/a.ts:3:7) at g (bad.js:1:1)" {
+		t.Errorf("lazy Rewrite = %q", got)
 	}
 	var nilR *Remapper
 	if got := nilR.Rewrite("bundle.js:1:1"); got != "bundle.js:1:1" {
