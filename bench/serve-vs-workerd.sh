@@ -17,6 +17,7 @@ THREADS=${THREADS:-2}
 CONNS=${CONNS:-50}
 WARMUP=${WARMUP:-2}
 STARTS=${STARTS:-7} # start-to-first-response is the median of this many cold starts
+DENSITY=${DENSITY:-"1 100 1000"} # idle RSS with this many distinct workers loaded ("" skips)
 EDGED_PORT=${EDGED_PORT:-18787}
 WORKERD_PORT=${WORKERD_PORT:-18788}
 work=${BENCH_DIR:-$(mktemp -d /tmp/edged-bench.XXXXXX)}
@@ -176,6 +177,60 @@ for app in hello hono; do
 done
 run hello edged+accesslog "$EDGED_PORT" / sh -c "exec '$work/edged' serve '$work/hello.js' --port $EDGED_PORT --access-log '$work/access.log' --log-level warn"
 
+# ---- density: N distinct workers, each served once, then idle ----
+density_rows=()
+density() { # N
+	local n=$1 d="$work/density-$1"
+	rm -rf "$d"
+	mkdir -p "$d"
+	{
+		printf '[server]\nlisten = ["127.0.0.1:%s"]\n' "$EDGED_PORT"
+		for i in $(seq 0 $((n - 1))); do
+			printf 'const ID = %d;\nexport default { fetch() { return new Response("worker " + ID); } };\n' "$i" >"$d/w$i.js"
+			printf '[[workers]]\nname = "w%d"\npath = "w%d.js"\ncompatibility_date = "2024-09-23"\n[[routes]]\npattern = "w%d.test/*"\nworker = "w%d"\n' "$i" "$i" "$i" "$i"
+		done
+	} >"$d/edged.toml"
+	{
+		echo 'using Workerd = import "/workerd/workerd.capnp";'
+		echo 'const config :Workerd.Config = ('
+		echo '  services = ['
+		for i in $(seq 0 $((n - 1))); do
+			printf '    (name = "w%d", worker = (modules = [(name = "w.js", esModule = embed "w%d.js")], compatibilityDate = "2024-09-23")),\n' "$i" "$i"
+		done
+		echo '  ],'
+		echo '  sockets = ['
+		for i in $(seq 0 $((n - 1))); do
+			printf '    (name = "s%d", address = "127.0.0.1:%d", http = (), service = "w%d"),\n' "$i" $((20000 + i)) "$i"
+		done
+		echo '  ],'
+		echo ');'
+	} >"$d/workerd.capnp"
+	local t0 pid rss_e rss_w load_e load_w
+	t0=$(now_ms)
+	"$work/edged" serve --config "$d/edged.toml" --access-log off --log-level warn --isolates-per-worker 1 >"$d/edged.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
+	until curl -sf -o /dev/null -H "Host: w$((n - 1)).test" "http://127.0.0.1:$EDGED_PORT/"; do sleep 0.01; kill -0 "$pid" || { cat "$d/edged.log" >&2; return 1; }; done
+	load_e=$(($(now_ms) - t0))
+	for i in $(seq 0 $((n - 1))); do curl -sf -o /dev/null -H "Host: w$i.test" "http://127.0.0.1:$EDGED_PORT/"; done
+	sleep 2
+	rss_e=$(rss_kb "$pid")
+	stop "$pid"
+	t0=$(now_ms)
+	(cd "$d" && exec "$workerd_bin" serve workerd.capnp) >"$d/workerd.log" 2>&1 &
+	pid=$!
+	pids+=("$pid")
+	until curl -sf -o /dev/null "http://127.0.0.1:$((20000 + n - 1))/"; do sleep 0.01; kill -0 "$pid" || { cat "$d/workerd.log" >&2; return 1; }; done
+	load_w=$(($(now_ms) - t0))
+	for i in $(seq 0 $((n - 1))); do curl -sf -o /dev/null "http://127.0.0.1:$((20000 + i))/"; done
+	sleep 2
+	rss_w=$(rss_kb "$pid")
+	stop "$pid"
+	density_rows+=("$n|$rss_e|$rss_w|$load_e|$load_w")
+	say "density $n: edged $((rss_e / 1024)) MB (up in $load_e ms), workerd $((rss_w / 1024)) MB (up in $load_w ms)"
+}
+for n in $DENSITY; do density "$n"; done
+
 echo
 echo "edged $(cd "$top" && git describe --always --dirty 2>/dev/null) vs workerd $workerd_version; $(nproc) CPUs; wrk -t$THREADS -c$CONNS -d${DURATION}s"
 printf '%-7s %-17s %10s %9s %9s %9s %9s %10s  %s\n' app server req/s p50_ms p99_ms rss_idle rss_load start_ms errors
@@ -198,3 +253,13 @@ for app in hello hono; do
 		-v g="$erl" -v h="$wrl" -v i="$est" -v j="$wst" -v k="$eri" -v l="$wri" 'function r(x, y) { return y > 0 ? sprintf("%.2f", x / y) : "n/a" }
 		BEGIN { printf "%-7s throughput %s  p50 %s  p99 %s  rss idle %s  rss loaded %s  start %s\n", app, r(a, b), r(c, d), r(e, f), r(k, l), r(g, h), r(i, j) }'
 done
+if [ "${#density_rows[@]}" -gt 0 ]; then
+	echo
+	echo "density: N distinct idle workers (each served one request), one process each"
+	printf '%7s %12s %12s %14s %14s %8s %12s %12s\n' workers edged_MB workerd_MB edged_MB/wkr workerd_MB/wkr ratio edged_up_ms workerd_up_ms
+	for r in "${density_rows[@]}"; do
+		IFS='|' read -r n re rw le lw <<<"$r"
+		awk -v n="$n" -v re="$re" -v rw="$rw" -v le="$le" -v lw="$lw" 'BEGIN {
+			printf "%7d %12.1f %12.1f %14.2f %14.2f %8.2f %12d %12d\n", n, re / 1024, rw / 1024, re / 1024 / n, rw / 1024 / n, (rw > 0 ? re / rw : 0), le, lw }'
+	done
+fi
