@@ -108,3 +108,39 @@ func RunCrons(ctx context.Context, schedules []*cron.Schedule, current func() Sc
 		}
 	}
 }
+
+// ServeScheduled answers GET /cdn-cgi/handler/scheduled?cron=<expr>&time=<ms> (and
+// /__scheduled), the routes wrangler and Miniflare use to fire a scheduled event on
+// demand: 200 "Ran scheduled event", or 500 with the exception. report, if not nil,
+// is told how it went. It returns the status sent. `edged serve --test-scheduled`
+// can mount it with a FacadeScheduler built from Load's result.
+func ServeScheduled(rw http.ResponseWriter, r *http.Request, s Scheduler, report func(expr string, r ScheduledResult, err error)) int {
+	q := r.URL.Query()
+	expr := q.Get("cron")
+	at := time.Now()
+	if t := q.Get("time"); t != "" {
+		ms, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			http.Error(rw, "time: want milliseconds since the epoch", http.StatusBadRequest)
+			return http.StatusBadRequest
+		}
+		at = time.UnixMilli(ms)
+	}
+	res, err := s.Scheduled(r.Context(), expr, at)
+	if report != nil {
+		report(expr, res, err)
+	}
+	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	switch {
+	case err != nil:
+		rw.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintln(rw, err)
+		return http.StatusInternalServerError
+	case res.Outcome != "ok":
+		rw.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintln(rw, res.Error)
+		return http.StatusInternalServerError
+	}
+	fmt.Fprintln(rw, "Ran scheduled event")
+	return http.StatusOK
+}

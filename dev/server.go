@@ -620,8 +620,7 @@ func (s *Server) writeProblem(rw http.ResponseWriter, r *http.Request, p *proble
 	fmt.Fprintln(rw, text)
 }
 
-// serveScheduled runs the scheduled handler on demand, as wrangler's and Miniflare's
-// /cdn-cgi/handler/scheduled?cron=<expr>&time=<ms> do.
+// serveScheduled runs the scheduled handler of the serving version on demand.
 func (s *Server) serveScheduled(rw http.ResponseWriter, r *http.Request) int {
 	v := s.acquire()
 	if v == nil {
@@ -629,30 +628,5 @@ func (s *Server) serveScheduled(rw http.ResponseWriter, r *http.Request) int {
 		return http.StatusServiceUnavailable
 	}
 	defer v.release()
-	q := r.URL.Query()
-	expr := q.Get("cron")
-	at := time.Now()
-	if t := q.Get("time"); t != "" {
-		ms, err := strconv.ParseInt(t, 10, 64)
-		if err != nil {
-			http.Error(rw, "time: want milliseconds since the epoch", http.StatusBadRequest)
-			return http.StatusBadRequest
-		}
-		at = time.UnixMilli(ms)
-	}
-	res, err := s.scheduler(v).Scheduled(r.Context(), expr, at)
-	s.reportScheduled(expr, res, err)
-	rw.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	switch {
-	case err != nil:
-		rw.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprintln(rw, err)
-		return http.StatusInternalServerError
-	case res.Outcome != "ok":
-		rw.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprintln(rw, res.Error)
-		return http.StatusInternalServerError
-	}
-	fmt.Fprintln(rw, "Ran scheduled event")
-	return http.StatusOK
+	return ServeScheduled(rw, r, s.scheduler(v), s.reportScheduled)
 }
