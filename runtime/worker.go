@@ -272,6 +272,10 @@ func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	if status < 100 || status > 999 {
 		status = 500
 	}
+	if s := takeStream(req); s != nil {
+		s.serve(rw, r, status) // a streamed body (ops_stream.go)
+		return
+	}
 	if bodyAllowed(r.Method, status) {
 		h.Set("Content-Length", strconv.Itoa(len(req.body)))
 	}
