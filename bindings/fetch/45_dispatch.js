@@ -8,6 +8,10 @@ const DOMException = priv.DOMException;
 const opRespSend = core.ops.op_resp_send;
 const opRespError = core.ops.op_resp_error;
 const opReqDone = core.ops.op_req_done;
+const opRespStart = core.ops.op_resp_start;
+const opRespWrite = core.ops.op_resp_write;
+const opRespEnd = core.ops.op_resp_end;
+const opRespAbort = core.ops.op_resp_abort;
 
 let handler = null; // the default export
 let env = Object.freeze({});
@@ -227,14 +231,64 @@ function respond(scope, value) {
     fail(scope, "TypeError: the returned Response's body has already been used");
     return;
   }
+  const src = state.source;
+  if (src !== null && typeof src === "object" && priv.isChunkSource(src)) {
+    state.disturbed = true;
+    sendStream(scope, value, src);
+    return;
+  }
   const body = priv.bodyForSend(state);
   state.disturbed = state.source !== null;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
     send(scope, value, body);
     return;
   }
-  // The body still has to be read (an echoed request body, a clone): read it, then send.
+  // The body still has to be read (a clone): read it, then send.
   body.then((bytes) => send(scope, value, bytes), (e) => fail(scope, errorMessage(e)));
+}
+
+// A body read chunk by chunk goes out chunk by chunk. One write is in flight while
+// the next chunk is read; the next write waits until Go has written the previous
+// chunk to the client, so memory stays at two chunks whatever the body's size.
+async function sendStream(scope, response, src) {
+  if (scope.responded) return;
+  scope.responded = true;
+  const rid = scope.rid;
+  core.opSync(opRespStart, rid, priv.responseStatus(response), priv.responseStatusText(response),
+    priv.responsePackedHeaders(response));
+  let failure = null;
+  let writing = null; // the write in flight: resolves to null, or the error
+  try {
+    for (;;) {
+      const chunk = await src.readChunk();
+      if (writing !== null) {
+        const err = await writing;
+        writing = null;
+        if (err !== null) {
+          // The client went away: stop the producer; nothing is left to send.
+          src.cancel(err);
+          break;
+        }
+      }
+      if (chunk === null) break;
+      if (!(chunk instanceof Uint8Array)) {
+        throw new TypeError("the response body stream produced a chunk that is not a Uint8Array");
+      }
+      if (chunk.length === 0) continue;
+      writing = core.opAsync(opRespWrite, rid, chunk).then(() => null, (e) => e);
+    }
+  } catch (e) {
+    failure = e;
+    if (writing !== null) await writing;
+  }
+  const done = scope.waitUntil === null || scope.waitUntil.length === 0;
+  if (done) markFinished(scope);
+  if (failure !== null) {
+    core.opSync(opRespAbort, rid, "the response body stream failed: " + errorMessage(failure), done);
+  } else {
+    core.opSync(opRespEnd, rid, done);
+  }
+  if (!done) drainWaitUntil(scope);
 }
 
 function dispatchFetchEvent(scope, request) {
