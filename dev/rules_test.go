@@ -1,6 +1,7 @@
 package dev
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edged-dev/edged/bundle"
+	"github.com/edged-dev/edged/runtime"
 )
 
 // addWasm is a WebAssembly module exporting add(i32, i32) -> i32.
@@ -185,3 +189,59 @@ func mustRequest(t *testing.T, method, path string) *http.Request {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+// TestBuildThenServeUnbundled is the production path: `edged build` output, loaded
+// with no_bundle = true, still reports the original sources in stack traces.
+func TestBuildThenServeUnbundled(t *testing.T) {
+	src := filepath.Join(projects, "plain-js")
+	dir := t.TempDir()
+	p, err := Open(LoadOptions{Dir: dir, Entry: filepath.Join(src, "src/worker.js"), NoDevVars: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := p.BundleOptions()
+	o.Outfile = filepath.Join(dir, "dist/worker.js")
+	o.SourceMap = bundle.SourceMapLinked
+	res, err := bundle.Build(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "dist"), 0o755)
+	writeFile(t, o.Outfile, res.Modules[res.Main])
+	writeFile(t, o.Outfile+".map", string(res.Map))
+	writeFile(t, filepath.Join(dir, "wrangler.toml"), "name = \"built\"\nmain = \"dist/worker.js\"\ncompatibility_date = \"2025-01-01\"\nno_bundle = true\n")
+
+	l, err := Load(LoadOptions{Dir: dir, NoDevVars: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Runtime.MainModule != "edged:entry" || l.Build.Main != "worker.js" {
+		t.Fatalf("main = %q, build main = %q", l.Runtime.MainModule, l.Build.Main)
+	}
+	var console lockedBuffer
+	prep, err := l.Project.Prepare(l.Build, false, func(_ string, level int, text string) { console.Write([]byte(text + "\n")) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := runtime.New(prep.Runtime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close(context.Background())
+	rec := httptest.NewRecorder()
+	w.ServeHTTP(rec, mustRequest(t, "GET", "/"))
+	if rec.Code != 200 || rec.Body.String() != "plain v1" {
+		t.Errorf("GET / = %d %q", rec.Code, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
+	w.ServeHTTP(rec, mustRequest(t, "GET", "/throw"))
+	if rec.Code != 500 {
+		t.Errorf("GET /throw = %d", rec.Code)
+	}
+	eventually(t, "the console shows the original location", 5*time.Second, func() bool {
+		return strings.Contains(console.String(), "plain-js/src/lib.js:4:9")
+	})
+	if strings.Contains(console.String(), "edged:") || strings.Contains(console.String(), "worker.js:") && !strings.Contains(console.String(), "src/worker.js:") {
+		t.Errorf("console = %s", console.String())
+	}
+}
