@@ -130,7 +130,7 @@ func TestWorkers(t *testing.T) {
 			fixtureBindings(t, dir, &cfg)
 			// One isolate, so that cases may observe state left by earlier ones.
 			cfg.Limits.Isolates = 1
-			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			w, err := New(cfg)
 			if err != nil {
 				t.Fatal(err)
