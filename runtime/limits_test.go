@@ -176,10 +176,15 @@ func TestSoakHeapFlat(t *testing.T) {
 		return new Response(JSON.stringify({ u: req.url, n: [...h].length }), { headers: h });
 	} };`, Limits{Isolates: 1})
 	l := w.loops[0]
-	heap := func() int {
-		ch := make(chan int, 1)
-		l.post(func(l *loop) { l.iso.LowMemory(); ch <- l.iso.HeapStats().UsedHeap })
-		return <-ch
+	heap := func() (int, int) {
+		ch := make(chan [2]int, 1)
+		l.post(func(l *loop) {
+			l.iso.LowMemory()
+			s := l.iso.HeapStats()
+			ch <- [2]int{s.UsedHeap, s.GlobalHandles}
+		})
+		r := <-ch
+		return r[0], r[1]
 	}
 	run := func(n int) {
 		for i := 0; i < n; i++ {
@@ -191,18 +196,21 @@ func TestSoakHeapFlat(t *testing.T) {
 		}
 	}
 	run(1000)
-	h1 := heap()
+	h1, g1 := heap()
 	run(9000)
-	h2 := heap()
+	h2, g2 := heap()
 	if h2 > h1+h1/5+(256<<10) {
 		t.Errorf("heap grew from %d to %d bytes over 9,000 requests", h1, h2)
+	}
+	if g2 > g1 {
+		t.Errorf("global handles grew from %d to %d bytes over 9,000 requests", g1, g2)
 	}
 	tracked := make(chan int, 1)
 	l.post(func(l *loop) { tracked <- len(l.reqs) })
 	if n := <-tracked; n != 0 {
 		t.Errorf("%d requests still tracked", n)
 	}
-	t.Logf("heap after 1,000 requests %d B, after 10,000 %d B", h1, h2)
+	t.Logf("heap after 1,000 requests %d B, after 10,000 %d B; global handles %d → %d B", h1, h2, g1, g2)
 }
 
 // getVia sends a GET through the worker in process.

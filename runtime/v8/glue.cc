@@ -630,7 +630,7 @@ void edg_isolate_heap_stats(edg_isolate* e, edg_heap_stats* out) {
 	out->external = hs.external_memory();
 	out->array_buffers = e->allocator->used();
 	out->native_contexts = hs.number_of_native_contexts();
-	out->global_handles = 0;
+	out->global_handles = hs.used_global_handles_size();
 }
 
 int edg_call(edg_isolate* e, int slot) {

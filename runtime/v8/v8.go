@@ -183,13 +183,14 @@ func (iso *Isolate) Crossings() int64 { return int64(iso.io.crossings) }
 // HeapStats are a snapshot of the isolate's memory.
 type HeapStats struct {
 	UsedHeap, TotalHeap, HeapLimit, External, ArrayBuffers, NativeContexts int
+	GlobalHandles int // bytes of global handles in use
 }
 
 // HeapStats reads the isolate's heap statistics.
 func (iso *Isolate) HeapStats() HeapStats {
 	var s C.edg_heap_stats
 	C.edg_isolate_heap_stats(iso.p, &s)
-	return HeapStats{int(s.used_heap), int(s.total_heap), int(s.heap_limit), int(s.external), int(s.array_buffers), int(s.native_contexts)}
+	return HeapStats{int(s.used_heap), int(s.total_heap), int(s.heap_limit), int(s.external), int(s.array_buffers), int(s.native_contexts), int(s.global_handles)}
 }
 
 // LowMemory asks V8 for a full garbage collection.
