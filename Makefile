@@ -28,3 +28,9 @@ bench: deps
 
 clean:
 	rm -rf bin .deps
+
+# The Web Platform Tests against wpt/expectations; WPT_DIR is a checkout of the suite
+# (see wpt/README.md).
+wpt: deps
+	@if [ -z "$(WPT_DIR)" ]; then echo "make wpt: WPT_DIR is not set: point it at a WPT checkout (see wpt/README.md), e.g. make wpt WPT_DIR=/tmp/wpt" >&2; exit 2; fi
+	$(GO) run ./wpt/cmd/wpt -dir $(WPT_DIR)

@@ -217,6 +217,9 @@ func (s Subtest) describe() string {
 	return s.Status + ": " + *s.Message
 }
 
+// todo starts the reason of a failure nobody has looked at.
+const todo = "TODO: triage"
+
 // Update returns the expectation that matches r, keeping the reasons of old where
 // they still apply and asking triage for new ones.
 func Update(old Expectation, r Result) Expectation {
@@ -224,7 +227,7 @@ func Update(old Expectation, r Result) Expectation {
 	id := r.Test.ID()
 	if r.Status != OK {
 		e.Harness = old.Harness
-		if e.Harness == "" {
+		if e.Harness == "" || strings.HasPrefix(e.Harness, todo) {
 			e.Harness = Triage(id, "", r.Status+": "+r.Message)
 		}
 	}
@@ -239,6 +242,9 @@ func Update(old Expectation, r Result) Expectation {
 			e.Fail = map[string]string{}
 		}
 		reason, ok := old.Fail[s.Name]
+		if strings.HasPrefix(reason, todo) {
+			ok = false // not a reason yet: triage again
+		}
 		switch {
 		case ok:
 		case (s.Status == "NOTRUN" || s.Status == TIMEOUT) && e.Harness != "":

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -245,7 +246,13 @@ func (r *Runner) run(t Test) Result {
 	select {
 	case l := <-ch:
 		if l.err != nil {
-			return Result{Status: ERROR, Message: "load: " + l.err.Error(), Console: cons.String()}
+			// A script that does not load is an ERROR; a limit hit while loading a CRASH.
+			status := CRASH
+			var le *runtime.LoadError
+			if errors.As(l.err, &le) {
+				status = ERROR
+			}
+			return Result{Status: status, Message: "load: " + l.err.Error(), Console: cons.String()}
 		}
 		w = l.w
 	case <-deadline.C:

@@ -191,3 +191,15 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestTriageMore(t *testing.T) {
+	for _, c := range []struct{ name, msg, want string }{
+		{"Invalid destination: Float16Array", "self[type] is not a constructor", "V8 10.2: no Float16Array"},
+		{"x", `object "TypeError: not implemented: ReadableStream.pipeTo() (streams land later)"`, "not implemented: ReadableStream.pipeTo()"},
+		{"x", `TypeError: Failed to execute 'formData' on 'Request': not implemented: FormData (lands in a later issue)`, "not implemented: FormData"},
+	} {
+		if got := Triage("x.any.js", c.name, c.msg); got != c.want {
+			t.Errorf("Triage(%q, %q) = %q, want %q", c.name, c.msg, got, c.want)
+		}
+	}
+}
