@@ -34,7 +34,7 @@ func TestDensity(t *testing.T) {
 	if spec == "" {
 		t.Skip("set EDGED_DENSITY=1,100,1000 to measure")
 	}
-	t.Logf("%6s %12s %12s %14s %12s %14s", "workers", "load_s", "rss_MB", "MB/worker", "evicted_MB", "MB/worker_ev")
+	t.Logf("%6s %12s %12s %14s %12s %14s %12s", "workers", "load_s", "rss_MB", "MB/worker", "evicted_MB", "MB/worker_ev", "go_heap_MB")
 	for _, n := range strings.Split(spec, ",") {
 		cmd := exec.Command(os.Args[0], "-test.run", "^TestDensity$", "-test.v", "-test.timeout", "20m")
 		cmd.Env = append(os.Environ(), "EDGED_DENSITY_CHILD="+n)
@@ -104,6 +104,8 @@ func densityChild(t *testing.T, spec string) {
 	}
 	evicted := settle()
 	runtime.SetIsolateLimit(0)
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
 	mb := func(b int64) float64 { return float64(b) / (1 << 20) }
-	fmt.Printf("DENSITY %6d %12.2f %12.1f %14.2f %12.1f %14.2f\n", n, load.Seconds(), mb(rss), mb(rss-base)/float64(n), mb(evicted), mb(evicted-base)/float64(n))
+	fmt.Printf("DENSITY %6d %12.2f %12.1f %14.2f %12.1f %14.2f %12.1f\n", n, load.Seconds(), mb(rss), mb(rss-base)/float64(n), mb(evicted), mb(evicted-base)/float64(n), mb(int64(ms.HeapInuse)))
 }
