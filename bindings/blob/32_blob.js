@@ -278,24 +278,16 @@ function makeBlob(parts, size, type) {
 }
 
 function blobStream(parts) {
-  const RS = priv.ReadableStream || globalThis.ReadableStream;
   let i = 0, off = 0;
-  return new RS({
-    type: "bytes",
-    pull(controller) {
-      while (i < parts.length && off >= parts[i].length) { i++; off = 0; }
-      if (i >= parts.length) {
-        controller.close();
-        const req = controller.byobRequest;
-        if (req) req.respond(0);
-        return;
-      }
-      const p = parts[i];
-      const n = Math.min(p.length - off, STREAM_CHUNK);
-      // Enqueue a copy: the reader owns the chunk and the blob's parts stay intact.
-      controller.enqueue(p.slice(off, off + n));
-      off += n;
-    },
+  return priv.newReadableByteStream(() => {
+    while (i < parts.length && off >= parts[i].length) { i++; off = 0; }
+    if (i >= parts.length) return Promise.resolve(null);
+    const p = parts[i];
+    const n = Math.min(p.length - off, STREAM_CHUNK);
+    // A copy: the reader owns its chunks and the blob's parts stay intact.
+    const chunk = p.slice(off, off + n);
+    off += n;
+    return Promise.resolve(chunk);
   });
 }
 

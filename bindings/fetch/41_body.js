@@ -1,20 +1,24 @@
-// The Body mixin shared by Request and Response.
+// The Body mixin shared by Request and Response, over the streams of 30_streams.js.
 //
-// Until ReadableStream lands, a body's source is kept as one of:
-//   null                      no body
-//   string                    a USVString body (sent to Go as-is, UTF-8 encoded there)
-//   Uint8Array                bytes owned by this body
-//   ChunkSource               chunks from Go: the incoming request's body, a fetch() response
-//   Buffered                  a promise of bytes (a clone of an incoming body)
-// A body state is a plain record: { source, disturbed, locked, drained, stream }.
+// A body state is a plain record { source, stream, disturbed }:
+//   source     null (no body), a string, a Uint8Array owned by the body, a ChunkSource
+//              (chunks from Go: the incoming request's body, a fetch() response, a
+//              cached body) or a ReadableStream;
+//   stream     the body's ReadableStream once one exists, else null. Bodies that are
+//              consumed whole (text(), json(), sending a string) never make one: the
+//              stream is created when `body` is read, the body is cloned or piped;
+//   disturbed  the body was used without its stream (consumed, or moved to another
+//              Request); the stream's own disturbed flag counts too.
+// Once a stream exists, every read goes through it.
 
 const webidl = priv.webidl;
 const opReqBodyRead = core.ops.op_req_body_read;
 const surrogateRe = /[\ud800-\udfff]/;
 const EMPTY = new Uint8Array(0);
 
-// A body read chunk by chunk from Go: read() resolves to a Uint8Array or null at the
-// end; cancel(reason) tells the producer to stop (optional).
+// Chunks from Go, read with read() → Promise<Uint8Array | null> (null: the end);
+// cancel(reason) (optional) tells the producer to stop. It becomes a byte stream when
+// a stream is needed; otherwise it is read directly, without one.
 class ChunkSource {
   constructor(read, cancel) {
     this.read = read;
@@ -23,7 +27,13 @@ class ChunkSource {
   }
   async readChunk() {
     if (this.done) return null;
-    const chunk = await this.read();
+    let chunk;
+    try {
+      chunk = await this.read();
+    } catch (e) {
+      this.done = true;
+      throw e;
+    }
     if (chunk === null || chunk === undefined) {
       this.done = true;
       return null;
@@ -47,6 +57,9 @@ class ChunkSource {
     this.done = true;
     if (this.cancelFn) this.cancelFn(reason);
   }
+  toStream() {
+    return priv.newReadableByteStream(() => this.readChunk(), (reason) => this.cancel(reason));
+  }
 }
 priv.newChunkSource = (read, cancel) => new ChunkSource(read, cancel);
 priv.isChunkSource = (v) => v instanceof ChunkSource;
@@ -54,12 +67,6 @@ priv.isChunkSource = (v) => v instanceof ChunkSource;
 priv.IncomingBody = function IncomingBody(rid) {
   return new ChunkSource(() => core.opAsync(opReqBodyRead, rid), null);
 };
-
-class Buffered {
-  constructor(promise) {
-    this.promise = promise;
-  }
-}
 
 function concat(chunks, total) {
   if (chunks.length === 0) return new Uint8Array(0);
@@ -74,7 +81,8 @@ function concat(chunks, total) {
 }
 
 function newBodyState(source) {
-  return { source, disturbed: false, locked: false, drained: false, stream: null };
+  const isStream = source !== null && typeof source === "object" && priv.isReadableStream(source);
+  return { source, stream: isStream ? source : null, disturbed: false };
 }
 priv.newBodyState = newBodyState;
 
@@ -82,113 +90,77 @@ function copyBytes(view) {
   return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 }
 
-// ---------------------------------------------------------------------------------
-// A minimal ReadableStream-shaped view of a body (getReader/read/cancel, async
-// iteration). It exists so `request.body` can be passed on (new Response(request.body))
-// and read chunk by chunk; the streams issue replaces it with a real ReadableStream.
+function isDisturbed(state) {
+  return state.disturbed || (state.stream !== null && priv.isDisturbed(state.stream));
+}
 
-const bodyStates = new WeakMap(); // BodyStream → body state
+function isLocked(state) {
+  return state.stream !== null && priv.isLocked(state.stream);
+}
 
-class ReadableStream {
-  constructor(key, state) {
-    if (key !== webidl.illegalConstructorKey) throw webidl.illegalConstructor();
-    bodyStates.set(this, state);
-  }
-  get locked() {
-    const s = bodyStates.get(this);
-    if (s === undefined) throw webidl.illegalInvocation();
-    return s.locked;
-  }
-  getReader(options = undefined) {
-    const s = bodyStates.get(this);
-    if (s === undefined) throw webidl.illegalInvocation();
-    if (webidl.isObject(options) && options.mode !== undefined) {
-      throw new TypeError("not implemented: ReadableStream BYOB readers (streams land in a later issue)");
-    }
-    if (s.locked) throw new TypeError("Failed to execute 'getReader' on 'ReadableStream': ReadableStreamDefaultReader constructor can only accept readable streams that are not yet locked to a reader");
-    s.locked = true;
-    return new BodyStreamReader(s);
-  }
-  cancel(reason = undefined) {
-    const s = bodyStates.get(this);
-    if (s === undefined) return Promise.reject(webidl.illegalInvocation());
-    if (s.locked) return Promise.reject(new TypeError("Cannot cancel a locked stream"));
-    s.disturbed = true;
-    s.drained = true;
-    if (s.source instanceof ChunkSource) s.source.cancel(reason);
-    return Promise.resolve(undefined);
-  }
-  tee() {
-    throw new TypeError("not implemented: ReadableStream.tee() (streams land in a later issue)");
-  }
-  pipeTo() {
-    return Promise.reject(new TypeError("not implemented: ReadableStream.pipeTo() (streams land in a later issue)"));
-  }
-  pipeThrough() {
-    throw new TypeError("not implemented: ReadableStream.pipeThrough() (streams land in a later issue)");
-  }
-  async *[Symbol.asyncIterator]() {
-    const reader = this.getReader();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        yield value;
+const sops = priv.streamOps;
+
+// Fetch's "fully read": reads a stream to its end through a reader that is never
+// released (a consumed body's stream stays locked). The read requests are internal
+// steps, not promises, so a patched Object.prototype.then cannot see the chunks.
+function fullyRead(stream, onBytes, onError) {
+  const reader = sops.acquireDefaultReader(sops.getRStream(stream));
+  const chunks = [];
+  let total = 0;
+  const req = {
+    chunkSteps(chunk) {
+      if (!(chunk instanceof Uint8Array)) {
+        const e = new TypeError("The body's ReadableStream produced a chunk that is not a Uint8Array.");
+        sops.setPromiseIsHandled(sops.readableStreamCancel(sops.getRStream(stream), e));
+        onError(e);
+        return;
       }
-    } finally {
-      reader.releaseLock();
-    }
-  }
+      if (chunk.byteLength > 0) {
+        chunks.push(chunk);
+        total += chunk.byteLength;
+      }
+      // The next read after this one returns, so a long queue does not recurse deeply.
+      sops.then(sops.resolvedUndefined, next);
+    },
+    closeSteps() { onBytes(concat(chunks, total)); },
+    errorSteps(e) { onError(e); },
+  };
+  const next = () => sops.defaultReaderRead(reader, req);
+  next();
 }
-Object.defineProperty(ReadableStream.prototype, Symbol.toStringTag, { value: "ReadableStream", configurable: true });
-Object.defineProperty(ReadableStream.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-  value: function inspectStream() {
-    const s = bodyStates.get(this);
-    return `ReadableStream { locked: ${s.locked}, disturbed: ${s.disturbed} }`;
-  },
-  configurable: true,
-});
-const BodyStream = ReadableStream; // internal name; the real ReadableStream lands with the streams issue
-priv.isBodyStream = (v) => bodyStates.has(v);
 
-class BodyStreamReader {
-  #state;
-  #released = false;
-  constructor(state) {
-    this.#state = state;
-  }
-  async read() {
-    if (this.#released) throw new TypeError("This reader has been released");
-    const s = this.#state;
-    s.disturbed = true;
-    const src = s.source;
-    if (src === null || s.drained) return { value: undefined, done: true };
-    if (src instanceof ChunkSource) {
-      const chunk = await src.readChunk();
-      if (chunk === null) { s.drained = true; return { value: undefined, done: true }; }
-      return { value: chunk, done: false };
-    }
-    s.drained = true;
-    if (typeof src === "string") return { value: priv.utf8Encode(src), done: false };
-    if (src instanceof Buffered) return { value: await src.promise, done: false };
-    return { value: src, done: false };
-  }
-  releaseLock() {
-    if (this.#released) return;
-    this.#released = true;
-    this.#state.locked = false;
-  }
-  cancel(reason = undefined) {
-    this.#state.disturbed = true;
-    this.#state.drained = true;
-    if (this.#state.source instanceof ChunkSource) this.#state.source.cancel(reason);
-    return Promise.resolve(undefined);
-  }
-  get closed() {
-    return Promise.resolve(undefined);
-  }
+function readStreamBytes(stream, wantText) {
+  return new Promise((resolve, reject) => {
+    fullyRead(stream, (bytes) => resolve(wantText ? priv.utf8Decode(bytes) : bytes), reject);
+  });
 }
-Object.defineProperty(BodyStreamReader.prototype, Symbol.toStringTag, { value: "ReadableStreamDefaultReader", configurable: true });
+
+// A stream that looks like a body consumed without its stream: locked, disturbed, closed.
+function usedStream() {
+  const s = priv.readableStreamFromChunks([]);
+  const reader = sops.acquireDefaultReader(sops.getRStream(s));
+  sops.defaultReaderRead(reader, { chunkSteps() {}, closeSteps() {}, errorSteps() {} });
+  return s;
+}
+
+// The body's stream, created from its source on first need.
+function bodyStream(state) {
+  if (state.stream !== null) return state.stream;
+  const src = state.source;
+  let s;
+  if (state.disturbed) {
+    s = usedStream();
+  } else if (src instanceof ChunkSource) {
+    s = src.toStream();
+  } else if (typeof src === "string") {
+    s = priv.readableStreamFromChunks(priv.utf8Encode(src));
+  } else {
+    s = priv.readableStreamFromChunks(src);
+  }
+  state.stream = s;
+  return s;
+}
+priv.bodyStream = bodyStream;
 
 // ---------------------------------------------------------------------------------
 // Extracting a body from BodyInit. Returns the source; the content type is left in
@@ -212,17 +184,15 @@ function extractBody(init, prefix) {
     if (typeof SharedArrayBuffer === "function" && init instanceof SharedArrayBuffer) {
       return new Uint8Array(new Uint8Array(init));
     }
-    const USP = globalThis.URLSearchParams;
-    if (typeof USP === "function" && init instanceof USP) {
+    if (init instanceof priv.URLSearchParams) {
       extracted.type = FORM_TYPE;
       return init.toString();
     }
-    const state = bodyStates.get(init);
-    if (state !== undefined) {
-      if (state.disturbed || state.locked) throw new TypeError(`${prefix}: Body is unusable: the ReadableStream is disturbed or locked.`);
-      // The new body takes over the stream's source; the stream is locked to it.
-      state.locked = true;
-      return state.source;
+    if (priv.isReadableStream(init)) {
+      if (priv.isDisturbed(init) || priv.isLocked(init)) {
+        throw new TypeError(`${prefix}: Body is unusable: the ReadableStream is disturbed or locked.`);
+      }
+      return init;
     }
     if (priv.isBlob(init)) {
       const type = priv.blobType(init);
@@ -235,14 +205,6 @@ function extractBody(init, prefix) {
       extracted.type = type;
       return bytes;
     }
-    if (priv.extractBodyExtra !== undefined) {
-      const r = priv.extractBodyExtra(init, prefix);
-      if (r !== undefined) return r;
-    }
-    const tag = Object.prototype.toString.call(init);
-    if (tag === "[object ReadableStream]") {
-      throw new TypeError(`${prefix}: not implemented: ReadableStream bodies`);
-    }
   }
   extracted.type = TEXT_TYPE;
   return webidl.converters.USVString(init, prefix, "body");
@@ -253,80 +215,106 @@ priv.extractBody = extractBody;
 // Consuming
 
 function unusable(state) {
-  if (state.disturbed) return new TypeError("Body is unusable: Body has already been used");
+  if (isDisturbed(state)) return new TypeError("Body is unusable: Body has already been used");
   return new TypeError("Body is unusable: ReadableStream is locked");
-}
-
-function takeBytes(state) {
-  const src = state.source;
-  state.disturbed = true;
-  if (src === null) return EMPTY;
-  if (typeof src === "string") return priv.utf8Encode(src);
-  if (src instanceof Uint8Array) return src;
-  if (src instanceof ChunkSource) return src.readAll();
-  if (src instanceof Buffered) return src.promise;
-  throw new TypeError("unknown body source");
 }
 
 // Resolves to the body's bytes (or to its string when `wantText` and the body is a
 // string, which skips an encode/decode round trip).
 function consume(state, wantText) {
-  if (state.source !== null && (state.disturbed || state.locked)) return Promise.reject(unusable(state));
-  if (wantText && typeof state.source === "string") {
-    const s = state.source;
-    state.disturbed = true;
-    return Promise.resolve(s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
+  const src = state.source;
+  if (src !== null && (isDisturbed(state) || isLocked(state))) return Promise.reject(unusable(state));
+  if (state.stream !== null) {
+    try {
+      return readStreamBytes(state.stream, wantText);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
-  let r;
-  try {
-    r = takeBytes(state);
-  } catch (e) {
-    return Promise.reject(e);
+  state.disturbed = src !== null;
+  let bytes;
+  if (src === null) bytes = EMPTY;
+  else if (typeof src === "string") {
+    if (wantText) return Promise.resolve(src.charCodeAt(0) === 0xfeff ? src.slice(1) : src);
+    bytes = priv.utf8Encode(src);
+  } else if (src instanceof Uint8Array) bytes = src;
+  else {
+    const p = src.readAll();
+    return wantText ? p.then(priv.utf8Decode) : p;
   }
-  if (wantText) return Promise.resolve(r).then(priv.utf8Decode);
-  return Promise.resolve(r);
+  // Decoded here, not in a then(): the promise settles with a string, which no
+  // patched Object.prototype.then can intercept.
+  return Promise.resolve(wantText ? priv.utf8Decode(bytes) : bytes);
 }
 priv.bodyConsume = consume;
 
-// Reads the whole body for sending: resolves to null, a string or a Uint8Array.
+// Reads the whole body for sending: null, a string, a Uint8Array, or a promise of
+// bytes. The caller marks the body used (state.disturbed = true).
 priv.bodyForSend = function bodyForSend(state) {
   const src = state.source;
+  if (state.stream !== null) return priv.readAllBytes(state.stream);
   if (src === null || typeof src === "string" || src instanceof Uint8Array) return src;
-  if (src instanceof ChunkSource) return src.readAll();
-  if (src instanceof Buffered) return src.promise;
-  return null;
+  return src.readAll();
+};
+
+// Takes a body to send chunk by chunk: null when its source is whole (null, a string,
+// bytes: send state.source), else a reader { readChunk() → Promise<Uint8Array | null>,
+// cancel(reason) }. The body is used from now on.
+priv.bodyChunkReader = function bodyChunkReader(state) {
+  const src = state.source;
+  if (state.stream === null) {
+    state.disturbed = src !== null;
+    if (src instanceof ChunkSource) return src;
+    return null;
+  }
+  const r = priv.bodyReader(state.stream);
+  return {
+    readChunk: () => r.read(),
+    cancel: (reason) => { r.cancel(reason).then(undefined, () => {}); },
+  };
 };
 
 // Takes the body for an outgoing request: a value sent at once (null, a string or a
-// Uint8Array), or a source read chunk by chunk ({ readChunk, cancel }).
+// Uint8Array), or a reader as bodyChunkReader gives.
 priv.bodyTakeForFetch = function bodyTakeForFetch(state) {
-  const src = state.source;
-  state.disturbed = src !== null;
-  if (src === null || typeof src === "string" || src instanceof Uint8Array) return src;
-  if (src instanceof ChunkSource) return src;
-  if (src instanceof Buffered) {
-    let taken = false;
-    return new ChunkSource(() => {
-      if (taken) return Promise.resolve(null);
-      taken = true;
-      return src.promise;
-    }, null);
-  }
-  return null;
+  const r = priv.bodyChunkReader(state);
+  return r === null ? state.source : r;
 };
 
-priv.bodyUnusable = (state) => state.source !== null && (state.disturbed || state.locked);
+priv.bodyUnusable = (state) => state.source !== null && (isDisturbed(state) || isLocked(state));
 
-// Clones a body: the original keeps a usable source and the clone gets its own.
+// Clones a body: a whole source is copied; a stream is teed, the original keeping
+// one branch.
 priv.bodyClone = function bodyClone(state) {
   const src = state.source;
-  if (src === null || typeof src === "string") return newBodyState(src);
-  if (src instanceof Uint8Array) return newBodyState(src.slice());
-  let p;
-  if (src instanceof ChunkSource) p = src.readAll();
-  else p = src.promise;
-  state.source = new Buffered(p);
-  return newBodyState(new Buffered(p.then((b) => b.slice())));
+  if (state.stream === null && !(src instanceof ChunkSource)) {
+    if (src instanceof Uint8Array) return newBodyState(src.slice());
+    return newBodyState(src);
+  }
+  // Fetch tees with cloneForBranch2: the clone's chunks are copies.
+  const [a, b] = priv.readableStreamTee(bodyStream(state), true);
+  state.stream = a;
+  state.source = a;
+  return newBodyState(b);
+};
+
+// Moves a body to a new owner (new Request(request)): the new state gets the data, the
+// old one is used. An old stream that user code may hold stays the old body's stream,
+// locked and disturbed; the new body reads through it (the Fetch standard's proxy).
+priv.bodyMove = function bodyMove(state) {
+  state.disturbed = true;
+  const old = state.stream;
+  if (old === null) return newBodyState(state.source);
+  const src = state.source;
+  if (typeof src === "string" || src instanceof Uint8Array) {
+    // The stream was made from a whole source and never read: drop it, keep the data.
+    const r = sops.acquireDefaultReader(sops.getRStream(old));
+    sops.setPromiseIsHandled(sops.readableStreamCancel(sops.getRStream(old), undefined));
+    void r;
+    return newBodyState(src);
+  }
+  const reader = priv.bodyReader(old);
+  return newBodyState(priv.newReadableByteStream(() => reader.read(), (reason) => reader.cancel(reason)));
 };
 
 // Defines body, bodyUsed and the consuming methods on a prototype.
@@ -337,14 +325,11 @@ priv.mixinBody = function mixinBody(proto, iface, getState, getContentType) {
     get body() {
       const state = getState(this);
       if (state.source === null) return null;
-      if (state.stream === null) {
-        state.stream = priv.createBodyStream !== undefined ? priv.createBodyStream(state) : new BodyStream(webidl.illegalConstructorKey, state);
-      }
-      return state.stream;
+      return bodyStream(state);
     },
     get bodyUsed() {
       const state = getState(this);
-      return state.source !== null && state.disturbed;
+      return state.source !== null && isDisturbed(state);
     },
     arrayBuffer() {
       let state;

@@ -7,6 +7,25 @@ const tokenRe = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const normalMethods = { DELETE: "DELETE", GET: "GET", HEAD: "HEAD", OPTIONS: "OPTIONS", POST: "POST", PUT: "PUT", PATCH: "PATCH" };
 const forbiddenMethods = new Set(["CONNECT", "TRACE", "TRACK"]);
 const redirectModes = new Set(["follow", "error", "manual"]);
+// Fetch's enums for the attributes a server runtime keeps but does not act on.
+const referrerPolicies = new Set(["", "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin",
+  "strict-origin", "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url"]);
+const requestModes = new Set(["navigate", "same-origin", "no-cors", "cors"]);
+const credentialsModes = new Set(["omit", "same-origin", "include"]);
+const cacheModes = new Set(["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"]);
+const priorities = new Set(["high", "low", "auto"]);
+const duplexModes = new Set(["half"]);
+// The defaults of those attributes; a request that changes one gets its own copy.
+const DEFAULT_EXTRA = Object.freeze({
+  referrer: "about:client", referrerPolicy: "", mode: "cors", credentials: "same-origin",
+  cache: "default", priority: "auto",
+});
+
+function enumValue(v, set, typeName, prefix) {
+  const s = converters.DOMString(v, prefix, typeName);
+  if (!set.has(s)) throw new TypeError(`${prefix}: The provided value '${s}' is not a valid enum value of type ${typeName}.`);
+  return s;
+}
 const INTERNAL = Symbol("edged.request.internal");
 const INTERNAL_CLONE = Symbol("edged.request.clone"); // clone() fills the fields itself
 
@@ -46,6 +65,7 @@ class Request {
   #cf = undefined;
   #integrity = "";
   #keepalive = false;
+  #extra = DEFAULT_EXTRA; // referrer, referrerPolicy, mode, credentials, cache, priority
 
   constructor(input, init = undefined) {
     if (input === INTERNAL) {
@@ -73,45 +93,92 @@ class Request {
       this.#cf = input.#cf;
       this.#integrity = input.#integrity;
       this.#keepalive = input.#keepalive;
+      this.#extra = input.#extra;
     } else {
       this.#url = parseURL(converters.USVString(input, prefix, "Argument 1"), prefix);
     }
-    const hasInit = init !== undefined && init !== null;
     let signal = inputReq !== null ? inputReq.#signal : null;
 
-    if (hasInit) {
-      if (init.method !== undefined) {
-        this.#method = normalizeMethod(converters.ByteString(init.method, prefix, "method"), prefix);
+    // RequestInit members, read once each in WebIDL's (lexicographic) order.
+    let m = null;
+    if (init !== undefined && init !== null) {
+      m = {
+        body: init.body, cache: init.cache, cf: init.cf, credentials: init.credentials, duplex: init.duplex,
+        headers: init.headers, integrity: init.integrity, keepalive: init.keepalive, method: init.method,
+        mode: init.mode, priority: init.priority, redirect: init.redirect, referrer: init.referrer,
+        referrerPolicy: init.referrerPolicy, signal: init.signal, window: init.window,
+      };
+      let any = false;
+      for (const k in m) if (m[k] !== undefined) { any = true; break; }
+      if (!any) m = null;
+    }
+    if (m !== null) {
+      if (m.window !== undefined && m.window !== null) {
+        throw new TypeError(`${prefix}: 'window' must be null.`);
       }
-      if (init.redirect !== undefined) {
-        const r = converters.DOMString(init.redirect, prefix, "redirect");
-        if (!redirectModes.has(r)) throw new TypeError(`${prefix}: The provided value '${r}' is not a valid enum value of type RequestRedirect.`);
-        this.#redirect = r;
+      const extra = { ...this.#extra };
+      // A non-empty init resets what was inherited from the input request.
+      if (extra.mode === "navigate") extra.mode = "same-origin";
+      extra.referrer = "about:client";
+      extra.referrerPolicy = "";
+      if (m.referrer !== undefined) {
+        const r = converters.USVString(m.referrer, prefix, "referrer");
+        if (r === "") {
+          extra.referrer = "";
+        } else {
+          const parsed = priv.parseURL(r, priv.apiBaseURL());
+          if (parsed === null) throw new TypeError(`${prefix}: Referrer '${r}' is not a valid URL.`);
+          const href = priv.serializeURL(parsed);
+          // Only a same-origin referrer is kept; anything else means "client".
+          const base = priv.apiBaseURL();
+          const sameOrigin = base !== undefined && priv.serializeOrigin(parsed) === priv.serializeOrigin(priv.parseURL(base));
+          extra.referrer = href === "about:client" || !sameOrigin ? "about:client" : href;
+        }
       }
-      if (init.signal !== undefined) {
-        if (init.signal !== null && !priv.isAbortSignal(init.signal)) {
+      if (m.referrerPolicy !== undefined) extra.referrerPolicy = enumValue(m.referrerPolicy, referrerPolicies, "ReferrerPolicy", prefix);
+      if (m.mode !== undefined) {
+        extra.mode = enumValue(m.mode, requestModes, "RequestMode", prefix);
+        if (extra.mode === "navigate") throw new TypeError(`${prefix}: Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.`);
+      }
+      if (m.credentials !== undefined) extra.credentials = enumValue(m.credentials, credentialsModes, "RequestCredentials", prefix);
+      if (m.cache !== undefined) extra.cache = enumValue(m.cache, cacheModes, "RequestCache", prefix);
+      if (extra.cache === "only-if-cached" && extra.mode !== "same-origin") {
+        throw new TypeError(`${prefix}: 'only-if-cached' can be set only with 'same-origin' mode`);
+      }
+      if (m.priority !== undefined) extra.priority = enumValue(m.priority, priorities, "RequestPriority", prefix);
+      if (m.duplex !== undefined) enumValue(m.duplex, duplexModes, "RequestDuplex", prefix);
+      this.#extra = extra;
+      if (m.redirect !== undefined) this.#redirect = enumValue(m.redirect, redirectModes, "RequestRedirect", prefix);
+      if (m.integrity !== undefined) this.#integrity = converters.DOMString(m.integrity, prefix, "integrity");
+      if (m.keepalive !== undefined) this.#keepalive = !!m.keepalive;
+      if (m.method !== undefined) {
+        this.#method = normalizeMethod(converters.ByteString(m.method, prefix, "method"), prefix);
+      }
+      if (m.signal !== undefined) {
+        if (m.signal !== null && !priv.isAbortSignal(m.signal)) {
           throw new TypeError(`${prefix}: Failed to read the 'signal' property from 'RequestInit': Failed to convert value to 'AbortSignal'.`);
         }
-        signal = init.signal;
+        signal = m.signal;
       }
-      if (init.cf !== undefined) this.#cf = init.cf;
-      if (init.integrity !== undefined) this.#integrity = converters.DOMString(init.integrity, prefix, "integrity");
-      if (init.keepalive !== undefined) this.#keepalive = !!init.keepalive;
+      if (m.cf !== undefined) this.#cf = m.cf;
+      if (extra.mode === "no-cors" && this.#method !== "GET" && this.#method !== "HEAD" && this.#method !== "POST") {
+        throw new TypeError(`${prefix}: '${this.#method}' is unsupported in no-cors mode.`);
+      }
     }
     // A request owns its own signal that follows the given one (Fetch: "signal" is new).
     if (signal !== null) this.#signal = priv.AbortSignal.any([signal]);
 
     // Headers: from init, else a copy of the input's.
     const headers = priv.headersFromList([], "none");
-    if (hasInit && init.headers !== undefined) {
-      priv.headersFill(headers, init.headers, prefix);
+    if (m !== null && m.headers !== undefined) {
+      priv.headersFill(headers, m.headers, prefix);
     } else if (inputReq !== null) {
       priv.headersList(headers).push(...priv.headersList(inputReq.#getHeaders()));
     }
     priv.headersGuard(headers, "request");
     this.#headers = headers;
 
-    const initBody = hasInit ? init.body : undefined;
+    const initBody = m !== null ? m.body : undefined;
     const inputBody = inputReq !== null ? inputReq.#body : null;
     if (((initBody !== undefined && initBody !== null) || (inputBody !== null && inputBody.source !== null)) &&
         (this.#method === "GET" || this.#method === "HEAD")) {
@@ -121,12 +188,16 @@ class Request {
       const source = priv.extractBody(initBody, prefix);
       const type = priv.extractedBody.type;
       if (type !== null && !priv.headersHas(headers, "content-type")) priv.headersAppendRaw(headers, "content-type", type);
+      if (this.#keepalive && source !== null && typeof source === "object" && priv.isReadableStream(source)) {
+        throw new TypeError(`${prefix}: keepalive cannot be used with a ReadableStream body.`);
+      }
       this.#body = priv.newBodyState(source);
+      // The input's body is used even when the init replaces it.
+      if (inputBody !== null && inputBody.source !== null) inputBody.disturbed = true;
     } else if (inputBody !== null && inputBody.source !== null) {
       if (priv.bodyUnusable(inputBody)) throw new TypeError(`${prefix}: Cannot construct a Request with a Request object that has already been used.`);
       // The new request takes the input's body; the input becomes used.
-      this.#body = priv.newBodyState(inputBody.source);
-      inputBody.disturbed = true;
+      this.#body = priv.bodyMove(inputBody);
     } else {
       this.#body = priv.newBodyState(null);
     }
@@ -157,6 +228,19 @@ class Request {
   get integrity() { Request.#check(this); return this.#integrity; }
   get keepalive() { Request.#check(this); return this.#keepalive; }
   get fetcher() { Request.#check(this); return null; }
+  get destination() { Request.#check(this); return ""; }
+  get referrer() {
+    Request.#check(this);
+    const r = this.#extra.referrer;
+    return r === "about:client" ? "about:client" : r;
+  }
+  get referrerPolicy() { Request.#check(this); return this.#extra.referrerPolicy; }
+  get mode() { Request.#check(this); return this.#extra.mode; }
+  get credentials() { Request.#check(this); return this.#extra.credentials; }
+  get cache() { Request.#check(this); return this.#extra.cache; }
+  get isReloadNavigation() { Request.#check(this); return false; }
+  get isHistoryNavigation() { Request.#check(this); return false; }
+  get duplex() { Request.#check(this); return "half"; }
 
   clone() {
     Request.#check(this);
@@ -173,6 +257,7 @@ class Request {
     c.#cf = this.#cf;
     c.#integrity = this.#integrity;
     c.#keepalive = this.#keepalive;
+    c.#extra = this.#extra;
     return c;
   }
 

@@ -231,20 +231,12 @@ function respond(scope, value) {
     fail(scope, "TypeError: the returned Response's body has already been used");
     return;
   }
-  const src = state.source;
-  if (src !== null && typeof src === "object" && priv.isChunkSource(src)) {
-    state.disturbed = true;
-    sendStream(scope, value, src);
+  const reader = priv.bodyChunkReader(state);
+  if (reader !== null) {
+    sendStream(scope, value, reader);
     return;
   }
-  const body = priv.bodyForSend(state);
-  state.disturbed = state.source !== null;
-  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
-    send(scope, value, body);
-    return;
-  }
-  // The body still has to be read (a clone): read it, then send.
-  body.then((bytes) => send(scope, value, bytes), (e) => fail(scope, errorMessage(e)));
+  send(scope, value, state.source);
 }
 
 // A body read chunk by chunk goes out chunk by chunk. One write is in flight while
