@@ -169,3 +169,93 @@ func TestStreamedResponseClientGone(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// 200 MB generated in JS by a ReadableStream reaches the client whole, while the
+// isolate (64 MB limit) and the Go heap stay small: the body is never held.
+func TestGeneratedStreamIsNotBuffered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 200 MB")
+	}
+	const chunks, size = 3200, 64 << 10
+	w, log := newStreamWorker(t, `export default {
+		fetch() {
+			let i = 0;
+			return new Response(new ReadableStream({
+				type: "bytes",
+				pull(c) {
+					if (i++ === 3200) { c.close(); return; }
+					c.enqueue(new Uint8Array(65536).fill(i & 255));
+				},
+			}));
+		},
+	};`, nil, Limits{Isolates: 1, HeapBytes: 64 << 20, CPU: 10 * time.Second})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	goruntime.GC()
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	base := int64(ms.HeapInuse)
+	w.mu.Lock()
+	l := w.loops[0]
+	w.mu.Unlock()
+	stop := make(chan struct{})
+	goPeak, isoPeak, sampled := memPeak(l, stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := readCount(t, resp.Body)
+	resp.Body.Close()
+	close(stop)
+	<-sampled
+	if n != chunks*size {
+		t.Fatalf("got %d bytes, want %d (console:\n%s)", n, chunks*size, log)
+	}
+	growth := goPeak.Load() - base
+	t.Logf("200 MB in %v; Go heap peak +%d MB; isolate heap peak %d MB", time.Since(start).Round(time.Millisecond), growth>>20, isoPeak.Load()>>20)
+	if growth > 64<<20 {
+		t.Errorf("the Go heap grew by %d MB while streaming 200 MB", growth>>20)
+	}
+	if isoPeak.Load() >= 64<<20 {
+		t.Errorf("the isolate's heap reached %d MB while streaming 200 MB", isoPeak.Load()>>20)
+	}
+}
+
+// A body that fails midway resets the response: the client sees an error, not a
+// clean (and wrong) end. The failure is logged.
+func TestStreamedResponseFailureResets(t *testing.T) {
+	w, log := newStreamWorker(t, `export default {
+		fetch() {
+			return new Response(new ReadableStream({
+				start(c) {
+					c.enqueue(new TextEncoder().encode("partial"));
+					setTimeout(() => c.error(new Error("broken generator")), 5);
+				},
+			}));
+		},
+	};`, nil, Limits{Isolates: 1})
+	h1 := httptest.NewServer(w)
+	defer h1.Close()
+	h2 := httptest.NewUnstartedServer(w)
+	h2.EnableHTTP2 = true
+	h2.StartTLS()
+	defer h2.Close()
+	for _, srv := range []*httptest.Server{h1, h2} {
+		resp, err := srv.Client().Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil || string(b) != "partial" {
+			t.Errorf("%s: got %q, %v; want \"partial\" and an error", resp.Proto, b, err)
+		}
+	}
+	if !strings.Contains(log.String(), "the response body stream failed: Error: broken generator") {
+		t.Errorf("console: %s", log)
+	}
+}
