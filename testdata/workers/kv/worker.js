@@ -60,6 +60,11 @@ const tests = {
     await kv.put("streamed", body);
     return { value: await kv.get("streamed") };
   },
+  async putRequestBody(env, request) {
+    // The incoming body is read from Go chunk by chunk; put() reads it to the end.
+    await env.KV.put("posted", request.body);
+    return { value: await env.KV.get("posted"), bodyUsed: request.bodyUsed };
+  },
   async metadata(env) {
     const kv = env.KV;
     await kv.put("m", "v", { metadata: { tag: "x", n: 1 } });
@@ -157,6 +162,6 @@ export default {
     const name = new URL(request.url).pathname.slice(1);
     const t = tests[name];
     if (t === undefined) return new Response("no such test", { status: 404 });
-    return new Response(JSON.stringify(await t(env)), { headers: { "content-type": "application/json" } });
+    return new Response(JSON.stringify(await t(env, request)), { headers: { "content-type": "application/json" } });
   },
 };
