@@ -33,8 +33,9 @@
 //   priv.readableStreamFromChunks(chunks) → ReadableStream
 //       A closed-when-drained byte stream over a Uint8Array or an array of them (owned).
 //   priv.readAllBytes(stream) → Promise<Uint8Array>
-//       Locks the stream and reads it to the end; rejects with a TypeError when a chunk is
-//       not a Uint8Array (the stream is then canceled) and with the stream's error.
+//       Fetch's "fully read": locks the stream (for good: the reader is never released) and
+//       reads it to the end; rejects with a TypeError when a chunk is not a Uint8Array (the
+//       stream is then canceled), or with the stream's error.
 //   priv.bodyReader(stream) → { read() → Promise<Uint8Array | null>, cancel(reason) → Promise,
 //       releaseLock() }: a locked reader for sending a body chunk by chunk; read() rejects
 //       with a TypeError for a chunk that is not a Uint8Array, null means the end.
@@ -482,6 +483,7 @@ class RByteController {
     this.pendingPullIntos = new Fifo();
     this.onPullFulfilled = undefined;
     this.onPullRejected = undefined;
+    this.drainHook = undefined; // internal sources that watch the queue being read
     this.pub = null;
   }
 }
@@ -1030,6 +1032,7 @@ function byteControllerGetDesiredSize(c) {
 }
 
 function byteControllerHandleQueueDrain(c) {
+  if (c.drainHook !== undefined) c.drainHook();
   if (c.queueTotalSize === 0 && c.closeRequested) {
     byteControllerClearAlgorithms(c);
     readableStreamClose(c.stream);
@@ -2381,21 +2384,32 @@ function concatBytes(chunks, total) {
   return out;
 }
 
-// Reads a whole stream of Uint8Array chunks into one Uint8Array.
+// Reads a whole stream of Uint8Array chunks into one Uint8Array (fetch's "fully read").
+// The reader is never released: a consumed body's stream stays locked and disturbed.
 class ReadAllRequest {
   constructor(reader) {
     this.reader = reader;
     this.chunks = [];
     this.total = 0;
+    this.inRead = false; // a read is running synchronously
+    this.again = false; // ...and it produced a chunk, so read once more
     this.promise = new PromiseCtor(capture);
     this.resolve = capResolve;
     this.reject = capReject;
+  }
+  // Reads in a loop while chunks are available synchronously, instead of recursing.
+  pump() {
+    do {
+      this.again = false;
+      this.inRead = true;
+      defaultReaderRead(this.reader, this);
+      this.inRead = false;
+    } while (this.again);
   }
   chunkSteps(chunk) {
     if (!(chunk instanceof Uint8ArrayCtor)) {
       const e = notBytesError();
       setPromiseIsHandled(readableStreamCancel(this.reader.stream, e));
-      readerRelease(this.reader);
       this.reject(e);
       return;
     }
@@ -2403,17 +2417,13 @@ class ReadAllRequest {
       this.chunks.push(chunk);
       this.total += chunk.byteLength;
     }
-    // The next read runs after this one returns, so a long queue does not recurse deeply.
-    then(resolvedUndefined, this.next);
+    if (this.inRead) this.again = true;
+    else this.pump();
   }
   closeSteps() {
-    readerRelease(this.reader);
     this.resolve(this.chunks.length === 0 ? new Uint8ArrayCtor(0) : concatBytes(this.chunks, this.total));
   }
-  errorSteps(e) {
-    readerRelease(this.reader);
-    this.reject(e);
-  }
+  errorSteps(e) { this.reject(e); }
 }
 
 priv.readAllBytes = function readAllBytes(stream) {
@@ -2425,8 +2435,7 @@ priv.readAllBytes = function readAllBytes(stream) {
     return promiseRejectedWith(e);
   }
   const req = new ReadAllRequest(reader);
-  req.next = () => defaultReaderRead(reader, req);
-  defaultReaderRead(reader, req);
+  req.pump();
   return req.promise;
 };
 

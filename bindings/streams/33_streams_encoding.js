@@ -8,8 +8,8 @@
 //     `instanceof TransformStream` holds;
 //   - the writable side takes ArrayBuffer or ArrayBufferView chunks only (TypeError
 //     otherwise); a chunk is handed to the reader as a Uint8Array over the same memory;
-//   - a write settles once the reader has taken the chunk (or, with a highWaterMark, once the
-//     readable queue is below it), so a writer can never run ahead of its reader;
+//   - a write settles once the reader has taken all of the chunk (or, with a highWaterMark,
+//     once the readable queue is below it), so a writer never runs ahead of its reader;
 //   - FixedLengthStream(expectedLength) errors both sides with a TypeError when more bytes are
 //     written than announced, or when it is closed before all of them were written.
 //     priv.expectedLength(readable) gives a fetch body its Content-Length.
@@ -192,11 +192,13 @@ function setUpBytePipe(t, highWaterMark, expectedLength) {
       return promiseRejectedWith(readable.state === ops.ERRORED ? readable.storedError : new TypeError("The readable side of the IdentityTransformStream is closed."));
     }
     ops.byteControllerEnqueue(c, bytes, true);
-    if (readable.state !== ops.READABLE) return readable.state === ops.ERRORED ? promiseRejectedWith(readable.storedError) : resolvedUndefined;
-    if (ops.byteControllerGetDesiredSize(c) > 0) return resolvedUndefined;
+    if (readable.state === ops.ERRORED) return promiseRejectedWith(readable.storedError);
+    if (readable.state !== ops.READABLE || canTakeMore(c)) return resolvedUndefined;
     pendingWrite = new Deferred();
     return pendingWrite.promise;
   };
+  // The reader took everything, or the queue is below the high water mark.
+  const canTakeMore = (c) => c.queueTotalSize === 0 || ops.byteControllerGetDesiredSize(c) > 0;
   const closeAlgorithm = () => {
     if (expectedLength >= 0 && written < expectedLength) {
       const e = new TypeError("FixedLengthStream did not see all expected bytes before close().");
@@ -226,6 +228,9 @@ function setUpBytePipe(t, highWaterMark, expectedLength) {
 
   writable = ops.createWritableStream(() => undefined, writeAlgorithm, closeAlgorithm, abortAlgorithm, 1, ops.sizeOne);
   readable = ops.createReadableByteStream(() => undefined, pullAlgorithm, cancelAlgorithm, highWaterMark);
+  readable.controller.drainHook = () => {
+    if (pendingWrite !== null && canTakeMore(readable.controller)) releaseWrite();
+  };
   // writable.abort() must not wait for a reader that may never come.
   writable.controller.abortHook = (reason) => failWrite(reason);
   if (expectedLength >= 0) readable.expectedLength = expectedLength;
