@@ -22,18 +22,20 @@ const opLimit = ops.op_fetch_limit;
 let limit = -1;
 let shared = 0;
 
+// Returns the request scope charged, or null for the shared pool.
 function chargeSubrequest() {
   if (limit < 0) limit = core.opSync(opLimit);
   const scope = priv.subrequestScope();
   if (scope !== null) {
     if (scope.subrequests >= limit) throw new TypeError("Too many subrequests.");
     scope.subrequests++;
-    return;
+    return scope;
   }
   const n = priv.activeScopeCount();
   if (n === 0) shared = 0;
   if (shared >= limit * Math.max(n, 1)) throw new TypeError("Too many subrequests.");
   shared++;
+  return null;
 }
 priv.resetSharedSubrequests = () => { shared = 0; };
 
@@ -181,8 +183,9 @@ function fetch(input, init = undefined) {
   if (scheme !== "http" && scheme !== "https") {
     return Promise.reject(new TypeError(`${prefix}: Fetch API cannot load: ${url}. URL scheme "${scheme}" is not supported.`));
   }
+  let scope;
   try {
-    chargeSubrequest();
+    scope = chargeSubrequest();
   } catch (e) {
     return Promise.reject(e);
   }
@@ -192,6 +195,14 @@ function fetch(input, init = undefined) {
     streamed ? true : body);
   const state = { closed: false };
   if (streamed) pump(id, body, state);
+  // A subrequest ends with the request that made it (its waitUntil work included),
+  // as I/O does on Workers: what is still open then is cancelled.
+  if (scope !== null) {
+    priv.onScopeFinished(scope, () => {
+      state.closed = true;
+      core.opSync(opClose, id);
+    });
+  }
 
   return new Promise((resolve, reject) => {
     let settled = false;

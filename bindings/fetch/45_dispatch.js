@@ -47,6 +47,7 @@ class RequestScope {
     this.responded = false;
     this.finished = false; // op_req_done sent (or done=true)
     this.subrequests = 0;  // fetch() calls charged to this request
+    this.onFinish = null;  // functions to run when it finishes (closing its subrequests)
   }
 }
 
@@ -64,7 +65,24 @@ priv.activeScopeCount = () => activeScopes.size;
 function markFinished(scope) {
   scope.finished = true;
   activeScopes.delete(scope);
+  const fns = scope.onFinish;
+  if (fns !== null) {
+    scope.onFinish = null;
+    for (let i = 0; i < fns.length; i++) {
+      try { fns[i](); } catch (e) { priv.reportError(e); }
+    }
+  }
 }
+
+// Runs fn when the request finishes (right away if it has).
+priv.onScopeFinished = (scope, fn) => {
+  if (scope.finished) {
+    fn();
+    return;
+  }
+  if (scope.onFinish === null) scope.onFinish = [];
+  scope.onFinish.push(fn);
+};
 
 function addWaitUntil(scope, promise, prefix) {
   const p = Promise.resolve(promise);

@@ -145,6 +145,22 @@ export default {
       // Forward the incoming body upstream, streamed.
       return fetch(`${up}/count-body`, { method: "POST", body: request.body });
     }
+    if (url.pathname === "/forget") {
+      // A subrequest still open when the request ends (here: a body never read) is
+      // cancelled.
+      globalThis.hungBefore = Number(await (await fetch(`${up}/hung`)).text());
+      globalThis.leftOpen = await fetch(`${up}/hang`);
+      return new Response("left it running");
+    }
+    if (url.pathname === "/forgotten") {
+      let n = 0;
+      for (let i = 0; i < 40; i++) {
+        n = Number(await (await fetch(`${up}/hung`)).text()) - globalThis.hungBefore;
+        if (n > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return new Response(`cancelled: ${n}`);
+    }
     if (url.pathname === "/limit") {
       let n = 0;
       try {
