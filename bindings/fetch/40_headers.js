@@ -42,6 +42,8 @@ function lower(name) {
 const GUARD_NONE = 0, GUARD_REQUEST = 1, GUARD_RESPONSE = 2, GUARD_IMMUTABLE = 3;
 const guards = { none: GUARD_NONE, request: GUARD_REQUEST, response: GUARD_RESPONSE, immutable: GUARD_IMMUTABLE };
 
+let headersEntries; // the original Headers.prototype.entries (also its @@iterator)
+
 class Headers {
   #list = [];
   #guard = GUARD_NONE;
@@ -56,7 +58,8 @@ class Headers {
   }
 
   #fill(init, prefix) {
-    if (webidl.isObject(init) && #list in init) {
+    // Another Headers is copied directly unless its iteration was replaced.
+    if (webidl.isObject(init) && #list in init && init[Symbol.iterator] === headersEntries) {
       this.#list = init.#list.slice();
       return;
     }
@@ -170,6 +173,7 @@ class Headers {
   static {
     const iterator = webidl.createPairIterator("Headers", (h) => h.#pairs(), (h) => Headers.#check(h));
     iterator.install(Headers);
+    headersEntries = Headers.prototype.entries;
 
     priv.isHeaders = (h) => webidl.isObject(h) && #list in h;
     priv.headersList = (h) => h.#list;
