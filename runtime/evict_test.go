@@ -31,8 +31,22 @@ func TestIsolateLimitEvictsLRU(t *testing.T) {
 	a, _ := newTestWorker(t, hello, Limits{Isolates: 1})
 	b, _ := newTestWorker(t, hello, Limits{Isolates: 1})
 	getVia(t, a, "/")
+	time.Sleep(2 * time.Millisecond)
 	getVia(t, b, "/") // a is now the least recently used
-	SetIsolateLimit(LiveIsolates() - 1)
+	quiesce(t, a)
+	quiesce(t, b)
+	live.Lock()
+	var others []string
+	for l := range live.loops {
+		if l.w != a && l.w != b {
+			others = append(others, l.w.cfg.Name)
+		}
+	}
+	live.Unlock()
+	if len(others) > 0 {
+		t.Fatalf("isolates of other workers are still live: %v", others)
+	}
+	SetIsolateLimit(1)
 	deadline := time.Now().Add(5 * time.Second)
 	for a.Stats().Isolates > 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

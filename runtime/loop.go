@@ -66,6 +66,9 @@ type completion struct {
 
 type stopTask struct{}
 
+// pumpTask runs the foreground tasks V8 posted (WebAssembly compilation results...).
+type pumpTask struct{}
+
 // request is one HTTP request inside a loop.
 type request struct {
 	id   int
@@ -162,6 +165,13 @@ func (l *loop) createIsolate() error {
 			eng.ops[id](l)
 		},
 		Resolve: func(spec, referrer string) (string, string, error) { return l.w.resolve(spec, referrer) },
+		OnTask: func(delay float64) {
+			if delay <= 0 {
+				l.post(pumpTask{})
+				return
+			}
+			time.AfterFunc(time.Duration(delay*float64(time.Second)), func() { l.post(pumpTask{}) })
+		},
 	})
 	if err != nil {
 		return err
@@ -307,6 +317,11 @@ func (l *loop) handle(t task) {
 		l.batch = append(l.batch, t)
 	case func(*loop):
 		t(l)
+	case pumpTask:
+		l.enter(l.w.cfg.Limits.CPU)
+		err := l.iso.Pump()
+		l.leave()
+		l.afterCall(err, nil)
 	case stopTask:
 		if len(l.reqs) == 0 {
 			l.dead.Store(true)

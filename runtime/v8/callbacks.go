@@ -54,3 +54,14 @@ func edgResolve(handle C.uintptr_t, spec *C.char, speclen C.size_t, ref *C.char,
 	iso.ReturnString(name + "\x00" + source)
 	return 0
 }
+
+//export edgNotify
+func edgNotify(handle C.uintptr_t, delay C.double) {
+	defer func() { recover() }() // the isolate may be closing
+	h := cgo.Handle(handle)
+	iso, ok := h.Value().(*Isolate)
+	if !ok || iso.closed.Load() || iso.onTask == nil {
+		return
+	}
+	iso.onTask(float64(delay))
+}

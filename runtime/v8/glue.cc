@@ -25,6 +25,7 @@ extern "C" {
 // Implemented in Go (callbacks.go).
 extern int edgOp(uintptr_t handle, int id, int nargs);
 extern int edgResolve(uintptr_t handle, char* spec, size_t speclen, char* referrer, size_t reflen);
+extern void edgNotify(uintptr_t handle, double delay_seconds);
 }
 
 namespace {
@@ -40,8 +41,102 @@ enum HookSlot {
 	kHookCount = 16,
 };
 
-std::unique_ptr<Platform> g_platform;
 std::once_flag g_init_once;
+
+// Isolates whose loops want to hear about foreground tasks, by Isolate*.
+std::mutex g_live_mu;
+std::map<Isolate*, uintptr_t> g_live;
+
+// Tells the isolate's loop (through Go) that a foreground task was posted, so it
+// pumps the message loop: WebAssembly's async compilation, Atomics.waitAsync and
+// FinalizationRegistry cleanup resolve their work that way. Called from any thread.
+void NotifyLoop(Isolate* isolate, double delay) {
+	uintptr_t handle = 0;
+	{
+		std::lock_guard<std::mutex> lock(g_live_mu);
+		auto it = g_live.find(isolate);
+		if (it == g_live.end()) return;
+		handle = it->second;
+	}
+	edgNotify(handle, delay);
+}
+
+class NotifyingRunner : public TaskRunner {
+ public:
+	NotifyingRunner(std::shared_ptr<TaskRunner> inner, Isolate* isolate) : inner_(std::move(inner)), isolate_(isolate) {}
+	void PostTask(std::unique_ptr<Task> task) override {
+		inner_->PostTask(std::move(task));
+		NotifyLoop(isolate_, 0);
+	}
+	void PostNonNestableTask(std::unique_ptr<Task> task) override {
+		inner_->PostNonNestableTask(std::move(task));
+		NotifyLoop(isolate_, 0);
+	}
+	void PostDelayedTask(std::unique_ptr<Task> task, double delay) override {
+		inner_->PostDelayedTask(std::move(task), delay);
+		NotifyLoop(isolate_, delay);
+	}
+	void PostNonNestableDelayedTask(std::unique_ptr<Task> task, double delay) override {
+		inner_->PostNonNestableDelayedTask(std::move(task), delay);
+		NotifyLoop(isolate_, delay);
+	}
+	void PostIdleTask(std::unique_ptr<IdleTask> task) override { inner_->PostIdleTask(std::move(task)); }
+	bool IdleTasksEnabled() override { return inner_->IdleTasksEnabled(); }
+	bool NonNestableTasksEnabled() const override { return inner_->NonNestableTasksEnabled(); }
+	bool NonNestableDelayedTasksEnabled() const override { return inner_->NonNestableDelayedTasksEnabled(); }
+
+ private:
+	std::shared_ptr<TaskRunner> inner_;
+	Isolate* isolate_;
+};
+
+// EdgPlatform is V8's default platform with foreground task runners that notify
+// the owning loop.
+class EdgPlatform : public Platform {
+ public:
+	explicit EdgPlatform(std::unique_ptr<Platform> inner) : inner_(std::move(inner)) {}
+	Platform* inner() { return inner_.get(); }
+	void Forget(Isolate* isolate) {
+		std::lock_guard<std::mutex> lock(mu_);
+		runners_.erase(isolate);
+	}
+
+	PageAllocator* GetPageAllocator() override { return inner_->GetPageAllocator(); }
+	void OnCriticalMemoryPressure() override { inner_->OnCriticalMemoryPressure(); }
+	bool OnCriticalMemoryPressure(size_t length) override { return inner_->OnCriticalMemoryPressure(length); }
+	int NumberOfWorkerThreads() override { return inner_->NumberOfWorkerThreads(); }
+	std::shared_ptr<TaskRunner> GetForegroundTaskRunner(Isolate* isolate) override {
+		std::lock_guard<std::mutex> lock(mu_);
+		auto& r = runners_[isolate];
+		if (!r) r = std::make_shared<NotifyingRunner>(inner_->GetForegroundTaskRunner(isolate), isolate);
+		return r;
+	}
+	void CallOnWorkerThread(std::unique_ptr<Task> task) override { inner_->CallOnWorkerThread(std::move(task)); }
+	void CallBlockingTaskOnWorkerThread(std::unique_ptr<Task> task) override {
+		inner_->CallBlockingTaskOnWorkerThread(std::move(task));
+	}
+	void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<Task> task) override {
+		inner_->CallLowPriorityTaskOnWorkerThread(std::move(task));
+	}
+	void CallDelayedOnWorkerThread(std::unique_ptr<Task> task, double delay) override {
+		inner_->CallDelayedOnWorkerThread(std::move(task), delay);
+	}
+	bool IdleTasksEnabled(Isolate* isolate) override { return inner_->IdleTasksEnabled(isolate); }
+	std::unique_ptr<JobHandle> PostJob(TaskPriority priority, std::unique_ptr<JobTask> job) override {
+		return inner_->PostJob(priority, std::move(job));
+	}
+	double MonotonicallyIncreasingTime() override { return inner_->MonotonicallyIncreasingTime(); }
+	double CurrentClockTimeMillis() override { return inner_->CurrentClockTimeMillis(); }
+	StackTracePrinter GetStackTracePrinter() override { return inner_->GetStackTracePrinter(); }
+	TracingController* GetTracingController() override { return inner_->GetTracingController(); }
+
+ private:
+	std::unique_ptr<Platform> inner_;
+	std::mutex mu_;
+	std::map<Isolate*, std::shared_ptr<NotifyingRunner>> runners_;
+};
+
+EdgPlatform* g_platform = nullptr;
 
 // Counts ArrayBuffer memory per isolate and refuses allocations past the limit, so
 // that a single huge ArrayBuffer becomes a RangeError instead of an OOM.
@@ -452,8 +547,8 @@ extern "C" {
 void edg_init(const char* flags) {
 	std::call_once(g_init_once, [flags] {
 		if (flags && *flags) V8::SetFlagsFromString(flags);
-		g_platform = platform::NewDefaultPlatform(2);
-		V8::InitializePlatform(g_platform.get());
+		g_platform = new EdgPlatform(platform::NewDefaultPlatform(2));
+		V8::InitializePlatform(g_platform);
 		V8::Initialize();
 		external_refs[0] = reinterpret_cast<intptr_t>(&OpCallback);
 		external_refs[1] = 0;
@@ -576,6 +671,10 @@ edg_isolate* edg_isolate_new(const char* snap, size_t snaplen, size_t heap_limit
 		return nullptr;
 	}
 	edg_io_reserve(e, 16, 4096, 4096);
+	{
+		std::lock_guard<std::mutex> lock(g_live_mu);
+		g_live[isolate] = handle;
+	}
 	return e;
 }
 
@@ -594,6 +693,10 @@ void edg_isolate_dispose(edg_isolate* e) {
 	if (e == nullptr) return;
 	if (e->isolate) {
 		{
+			std::lock_guard<std::mutex> lock(g_live_mu);
+			g_live.erase(e->isolate);
+		}
+		{
 			Locker lk(e->isolate);
 			Isolate::Scope is(e->isolate);
 			for (auto& h : e->hooks) h.Reset();
@@ -602,6 +705,9 @@ void edg_isolate_dispose(edg_isolate* e) {
 			e->context.Reset();
 		}
 		e->isolate->Dispose();
+		// The default platform keeps a task queue per isolate until told otherwise.
+		platform::NotifyIsolateShutdown(g_platform->inner(), e->isolate);
+		g_platform->Forget(e->isolate);
 	}
 	free(e->io.vals);
 	free(e->io.data);
@@ -612,6 +718,20 @@ void edg_isolate_dispose(edg_isolate* e) {
 void edg_isolate_terminate(edg_isolate* e) { e->isolate->TerminateExecution(); }
 
 int edg_isolate_oom(edg_isolate* e) { return e->oom ? 1 : 0; }
+
+int edg_isolate_pump(edg_isolate* e) {
+	Isolate* isolate = e->isolate;
+	Locker lk(isolate);
+	Isolate::Scope is(isolate);
+	HandleScope hs(isolate);
+	Local<Context> ctx = e->context.Get(isolate);
+	Context::Scope cs(ctx);
+	while (platform::PumpMessageLoop(g_platform->inner(), isolate, platform::MessageLoopBehavior::kDoNotWait)) {
+		if (isolate->IsExecutionTerminating()) return EDG_TERMINATED;
+	}
+	Checkpoint(e, ctx);
+	return isolate->IsExecutionTerminating() ? EDG_TERMINATED : EDG_OK;
+}
 
 void edg_isolate_low_memory(edg_isolate* e) {
 	Locker lk(e->isolate);

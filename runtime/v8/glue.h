@@ -93,6 +93,9 @@ void edg_isolate_terminate(edg_isolate* iso);  // thread-safe
 int edg_isolate_oom(edg_isolate* iso);          // the near-heap-limit callback fired
 void edg_isolate_heap_stats(edg_isolate* iso, edg_heap_stats* out);
 void edg_isolate_low_memory(edg_isolate* iso);
+// Runs the foreground tasks V8 posted for the isolate (see Options.OnTask), then a
+// microtask checkpoint.
+int edg_isolate_pump(edg_isolate* iso);
 
 // Grows io->vals / io->data / io->retdata to at least the given capacities.
 void edg_io_reserve(edg_isolate* iso, int vals, size_t data, size_t retdata);

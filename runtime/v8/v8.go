@@ -120,6 +120,7 @@ type Isolate struct {
 	handle  cgo.Handle
 	ops     OpHandler
 	resolve Resolver
+	onTask  func(delay float64)
 	mu      sync.Mutex // guards p against Terminate racing Close
 	closed  atomic.Bool
 	// Panic holds the value of a panic recovered in an op; the isolate is condemned.
@@ -131,6 +132,9 @@ type Options struct {
 	HeapLimit int // bytes; V8 heap plus ArrayBuffers
 	Ops       OpHandler
 	Resolve   Resolver
+	// OnTask is called, from any thread, when V8 posts a foreground task for the
+	// isolate (after delay seconds); the owner should then call Pump.
+	OnTask func(delay float64)
 }
 
 // NewIsolate creates an isolate from snap on the calling thread.
@@ -138,7 +142,7 @@ func NewIsolate(snap *Snapshot, opts Options) (*Isolate, error) {
 	if opts.HeapLimit <= 0 {
 		opts.HeapLimit = 128 << 20
 	}
-	iso := &Isolate{ops: opts.Ops, resolve: opts.Resolve}
+	iso := &Isolate{ops: opts.Ops, resolve: opts.Resolve, onTask: opts.OnTask}
 	iso.handle = cgo.NewHandle(iso)
 	var cerr *C.char
 	p := C.edg_isolate_new(snap.data, snap.size, C.size_t(opts.HeapLimit), C.uintptr_t(iso.handle), &cerr)
@@ -191,6 +195,15 @@ func (iso *Isolate) HeapStats() HeapStats {
 	var s C.edg_heap_stats
 	C.edg_isolate_heap_stats(iso.p, &s)
 	return HeapStats{int(s.used_heap), int(s.total_heap), int(s.heap_limit), int(s.external), int(s.array_buffers), int(s.native_contexts), int(s.global_handles)}
+}
+
+// Pump runs the foreground tasks V8 has posted for the isolate and a microtask
+// checkpoint. Call it on the owner goroutine after Options.OnTask fired.
+func (iso *Isolate) Pump() error {
+	if iso.closed.Load() {
+		return nil
+	}
+	return iso.status(C.edg_isolate_pump(iso.p))
 }
 
 // LowMemory asks V8 for a full garbage collection.
