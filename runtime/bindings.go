@@ -4,8 +4,8 @@ package runtime
 // op table complete before the snapshot is made. One line per package.
 import (
 	// _ "github.com/edged-dev/edged/bindings/<api>"
-	_ "github.com/edged-dev/edged/bindings/crypto"
 	_ "github.com/edged-dev/edged/bindings/cache"
+	_ "github.com/edged-dev/edged/bindings/crypto"
 	_ "github.com/edged-dev/edged/bindings/d1"
 	_ "github.com/edged-dev/edged/bindings/fetch"
 	_ "github.com/edged-dev/edged/bindings/kv"

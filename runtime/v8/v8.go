@@ -187,6 +187,7 @@ func (iso *Isolate) Crossings() int64 { return int64(iso.io.crossings) }
 // HeapStats are a snapshot of the isolate's memory.
 type HeapStats struct {
 	UsedHeap, TotalHeap, HeapLimit, External, ArrayBuffers, NativeContexts int
+
 	GlobalHandles int // bytes of global handles in use
 }
 
