@@ -86,11 +86,17 @@ class CryptoKey {
   }
 }
 configureInterface(CryptoKey);
+// console.log shows a key's attributes as "CryptoKey { type, extractable, ... }".
+const inspectProto = Object.create(null, { constructor: { value: CryptoKey } });
 Object.defineProperty(CryptoKey.prototype, Symbol.for("nodejs.util.inspect.custom"), {
-  value: function inspectCryptoKey(depth, options, inspect) {
+  value: function inspectCryptoKey() {
     if (!priv.cryptoKey.is(this)) return this;
-    const view = { type: this.type, extractable: this.extractable, algorithm: this.algorithm, usages: this.usages };
-    return "CryptoKey " + inspect(view, options);
+    const view = Object.create(inspectProto);
+    view.type = this.type;
+    view.extractable = this.extractable;
+    view.algorithm = this.algorithm;
+    view.usages = this.usages;
+    return view;
   },
   writable: true, enumerable: false, configurable: true,
 });
