@@ -259,3 +259,43 @@ func TestStreamedResponseFailureResets(t *testing.T) {
 		t.Errorf("console: %s", log)
 	}
 }
+
+// An isolate that dies mid-stream (here: a pull that spins past the CPU limit) resets
+// the client's response instead of leaving it hanging, and the next request is served.
+func TestStreamedResponseIsolateDies(t *testing.T) {
+	w, _ := newStreamWorker(t, `export default {
+		fetch(request) {
+			if (new URL(request.url).pathname === "/ok") return new Response("ok");
+			let n = 0;
+			return new Response(new ReadableStream({
+				pull(c) {
+					if (n++ === 0) { c.enqueue(new TextEncoder().encode("first")); return; }
+					for (;;) {}
+				},
+			}));
+		},
+	};`, nil, Limits{Isolates: 1, CPU: 50 * time.Millisecond})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var b []byte
+	go func() {
+		defer close(done)
+		b, err = io.ReadAll(resp.Body)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the response hangs after its isolate died")
+	}
+	if err == nil || string(b) != "first" {
+		t.Errorf("got %q, %v; want \"first\" and an error", b, err)
+	}
+	if code, body := get(t, srv.URL+"/ok"); code != 200 || body != "ok" {
+		t.Errorf("next request: %d %q", code, body)
+	}
+}
