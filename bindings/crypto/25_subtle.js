@@ -328,7 +328,11 @@ priv.digestStreamClass = function digestStreamClass() {
       super({
         write(chunk) {
           if (typeof chunk === "string") chunk = priv.utf8Encode(chunk);
-          else if (!isBufferSource(chunk)) throw new TypeError("DigestStream accepts strings, ArrayBuffers and ArrayBufferViews.");
+          else if (!isBufferSource(chunk)) {
+            const e = new TypeError("DigestStream accepts strings, ArrayBuffers and ArrayBufferViews.");
+            reject(e); // the stream errors without calling abort
+            throw e;
+          }
           state = core.opSync(opDigestUpdate, name, state, chunk);
         },
         close() {

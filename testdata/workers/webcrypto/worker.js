@@ -57,6 +57,23 @@ const groups = {
       await w.close();
       t.eq("DigestStream", hex(await ds.digest), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
       t.ok("DigestStream is a WritableStream", ds instanceof WritableStream);
+      const md5 = new crypto.DigestStream("MD5");
+      const mw = md5.getWriter();
+      await mw.write(new Uint8Array([97, 98, 99]).buffer);
+      await mw.close();
+      t.eq("DigestStream MD5", hex(await md5.digest), "900150983cd24fb0d6963f7d28e17f72");
+      const bad = new crypto.DigestStream("SHA-1");
+      bad.getWriter().write(42).catch(() => {});
+      await t.rejects("DigestStream of a number", () => bad.digest, "TypeError");
+      const aborted = new crypto.DigestStream("SHA-1");
+      aborted.abort(new RangeError("stop")).catch(() => {});
+      await t.rejects("aborted DigestStream", () => aborted.digest, "RangeError");
+      try {
+        new crypto.DigestStream("SHA-3");
+        t.failures.push("DigestStream SHA-3: did not throw");
+      } catch (e) {
+        t.eq("DigestStream SHA-3", e.name, "NotSupportedError");
+      }
     }
   },
 
