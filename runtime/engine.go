@@ -137,7 +137,7 @@ func getEngine() (*engine, error) {
 		e.hash = hex.EncodeToString(sum[:8])
 		e.bootSize = len(src)
 		v8.Init("")
-		e.snap, err = v8.NewSnapshot(src)
+		e.snap, err = loadOrMakeSnapshot(src)
 		if err != nil {
 			engineErr = fmt.Errorf("runtime: %w", err)
 			return

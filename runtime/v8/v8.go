@@ -87,6 +87,17 @@ type Snapshot struct {
 // Size is the blob's size in bytes.
 func (s *Snapshot) Size() int { return int(s.size) }
 
+// Bytes copies the blob out, to be cached.
+func (s *Snapshot) Bytes() []byte { return C.GoBytes(unsafe.Pointer(s.data), C.int(s.size)) }
+
+// SnapshotFromBytes takes a blob made by NewSnapshot in an earlier process. The blob
+// must come from the same V8 build and the same bootstrap: V8 aborts the process on
+// a mismatched blob, so callers key their cache by both and verify a checksum.
+func SnapshotFromBytes(b []byte) *Snapshot {
+	Init("")
+	return &Snapshot{data: (*C.char)(C.CBytes(b)), size: C.size_t(len(b))}
+}
+
 // NewSnapshot evaluates bootstrap (a script whose completion value is a function
 // taking the op trampoline and returning the hooks array) and snapshots the result.
 // All isolates of a process must come from the same snapshot.
