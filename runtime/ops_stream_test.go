@@ -299,3 +299,44 @@ func TestStreamedResponseIsolateDies(t *testing.T) {
 		t.Errorf("next request: %d %q", code, body)
 	}
 }
+
+// A 1 MB response streamed from JS in 16 chunks.
+func BenchmarkStreamedResponse(b *testing.B) {
+	w, _ := newTestWorker(b, `export default { fetch() {
+		let i = 0;
+		return new Response(new ReadableStream({ type: "bytes", pull(c) {
+			if (i++ === 16) c.close(); else c.enqueue(new Uint8Array(65536));
+		} }), { headers: { i: String(i) } });
+	} };`, Limits{Isolates: 1})
+	b.ReportAllocs()
+	b.SetBytes(1 << 20)
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com/", nil))
+		if rec.Body.Len() != 1<<20 {
+			b.Fatalf("got %d bytes", rec.Body.Len())
+		}
+	}
+}
+
+// A subrequest to a local upstream, its body read as text.
+func BenchmarkFetchSubrequest(b *testing.B) {
+	up := httptest.NewServer(fetchtest.Handler())
+	defer up.Close()
+	log := &consoleLog{}
+	w, err := New(Config{Name: "bench-fetch", MainModule: "worker.js", Modules: map[string]string{"worker.js": `export default {
+		async fetch(request, env) { return new Response(await (await fetch(env.UPSTREAM + "/status/200")).text()); },
+	};`}, Env: map[string]any{"UPSTREAM": up.URL}, Limits: Limits{Isolates: 1}, Console: log.write})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close(context.Background())
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com/", nil))
+		if rec.Body.String() != "status 200" {
+			b.Fatalf("got %q (console: %s)", rec.Body, log)
+		}
+	}
+}

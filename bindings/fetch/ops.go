@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/edged-dev/edged/runtime/op"
@@ -37,6 +38,8 @@ func init() {
 }
 
 const readChunk = 64 << 10
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, readChunk); return &b }}
 
 func opLimit(c op.Call) {
 	c.ReturnNumber(float64(clientFor(c.Worker().Name()).opts.MaxSubrequests))
@@ -103,12 +106,15 @@ func opRead(c op.Call) {
 		return
 	}
 	go func() {
-		buf := make([]byte, readChunk)
+		bp := bufPool.Get().(*[]byte)
+		defer bufPool.Put(bp)
+		buf := *bp
 		for {
 			n, err := s.read(buf)
 			switch {
 			case n > 0:
-				done.Resolve(op.Bytes(buf[:n]))
+				// A copy of the size read: small bodies do not cost a 64 KB buffer each.
+				done.Resolve(op.Bytes(append([]byte(nil), buf[:n]...)))
 			case err == io.EOF:
 				done.Resolve(op.Null())
 			case err != nil:
