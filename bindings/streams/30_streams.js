@@ -17,9 +17,13 @@
 //
 // Array buffers. The spec detaches ("transfers") buffers handed to byte streams. V8 10.2
 // cannot detach from JavaScript; when neither ArrayBuffer.prototype.transfer nor a native
-// core.transferArrayBuffer(buffer) → ArrayBuffer is available, transfer falls back to a
-// copy: the stream never shares memory with the caller, but the caller's buffer stays
-// usable instead of becoming detached (like Workers' streams_byob_reader_does_not_detach_buffer).
+// core.transferArrayBuffer(buffer) → ArrayBuffer (looked up per call) is available:
+//   - a chunk given to ReadableByteStreamController.enqueue() is copied, so the stream never
+//     shares memory with the source, but the source's buffer is not detached;
+//   - a BYOB reader's buffer is shared: read(view) fills view's memory and fulfills with a
+//     new view over the same ArrayBuffer (Workers' streams_byob_reader_does_not_detach_buffer
+//     behaviour), which keeps "read into one buffer at growing offsets" loops linear.
+// With a detach primitive, both follow the spec exactly (see README.md).
 //
 // Helpers for other bindings (fetch bodies), on priv:
 //   priv.isReadableStream(x) → boolean
@@ -330,17 +334,27 @@ function isDetachedBuffer(buf) {
 }
 ops.isDetachedBuffer = isDetachedBuffer;
 
-// TransferArrayBuffer (see the header about the copying fallback).
-const nativeTransfer = typeof ArrayBufferPrototypeTransfer === "function"
-  ? (buf) => call(ArrayBufferPrototypeTransfer, buf)
-  : typeof core.transferArrayBuffer === "function" ? core.transferArrayBuffer : null;
+// TransferArrayBuffer (see the header about the copying fallback). A native
+// core.transferArrayBuffer may be installed after this file ran, so it is looked up per call.
 function transferArrayBuffer(buf) {
-  if (nativeTransfer !== null) return nativeTransfer(buf);
+  if (ArrayBufferPrototypeTransfer !== undefined) return call(ArrayBufferPrototypeTransfer, buf);
+  const nativeTransfer = core.transferArrayBuffer;
+  if (nativeTransfer !== undefined) return nativeTransfer(buf);
   if (isDetachedBuffer(buf)) throw new TypeError("The ArrayBuffer is detached.");
   return call(ArrayBufferPrototypeSlice, buf, 0);
 }
 ops.transferArrayBuffer = transferArrayBuffer;
-ops.canDetach = nativeTransfer !== null;
+
+// The transfers of BYOB (pull-into) buffers. Without a way to detach, copying them would
+// make the canonical "read into one big buffer at growing offsets" loop quadratic, so the
+// fallback shares the caller's buffer instead: the result view is over the same memory.
+function transferPullIntoBuffer(buf) {
+  if (ArrayBufferPrototypeTransfer !== undefined) return call(ArrayBufferPrototypeTransfer, buf);
+  const nativeTransfer = core.transferArrayBuffer;
+  if (nativeTransfer !== undefined) return nativeTransfer(buf);
+  if (isDetachedBuffer(buf)) throw new TypeError("The ArrayBuffer is detached.");
+  return buf;
+}
 
 // CloneArrayBuffer(buffer, byteOffset, byteLength, %ArrayBuffer%)
 function cloneArrayBuffer(buf, byteOffset, byteLength) {
@@ -892,7 +906,7 @@ function byteControllerCommitPullIntoDescriptor(stream, desc) {
 }
 
 function byteControllerConvertPullIntoDescriptor(desc) {
-  const buffer = transferArrayBuffer(desc.buffer);
+  const buffer = transferPullIntoBuffer(desc.buffer);
   return new desc.viewConstructor(buffer, desc.byteOffset, desc.bytesFilled / desc.elementSize);
 }
 
@@ -917,7 +931,7 @@ function byteControllerEnqueue(c, chunk, owned) {
     const first = c.pendingPullIntos.peek();
     if (isDetachedBuffer(first.buffer)) throw new TypeError("The BYOB request's buffer is detached.");
     byteControllerInvalidateBYOBRequest(c);
-    first.buffer = transferArrayBuffer(first.buffer);
+    first.buffer = transferPullIntoBuffer(first.buffer);
     if (first.readerType === RT_NONE) byteControllerEnqueueDetachedPullIntoToQueue(c, first);
   }
   if (hasDefaultReader(stream)) {
@@ -1086,7 +1100,7 @@ function byteControllerPullInto(c, view, min, readIntoRequest) {
   const byteLength = viewByteLength(view);
   let buffer;
   try {
-    buffer = transferArrayBuffer(viewBuffer(view));
+    buffer = transferPullIntoBuffer(viewBuffer(view));
   } catch (e) {
     readIntoRequest.errorSteps(e);
     return;
@@ -1129,7 +1143,7 @@ function byteControllerRespond(c, bytesWritten) {
     if (bytesWritten === 0) throw new TypeError("bytesWritten must be greater than 0 when calling respond() on a readable stream.");
     if (first.bytesFilled + bytesWritten > first.byteLength) throw new RangeError("bytesWritten is out of range: it exceeds the BYOB request's view.");
   }
-  first.buffer = transferArrayBuffer(first.buffer);
+  first.buffer = transferPullIntoBuffer(first.buffer);
   byteControllerRespondInternal(c, bytesWritten);
 }
 
@@ -1192,7 +1206,7 @@ function byteControllerRespondWithNewView(c, view) {
   if (first.bytesFilled + viewLength > first.byteLength) {
     throw new RangeError("The region specified by the view is larger than the BYOB request.");
   }
-  first.buffer = transferArrayBuffer(buffer);
+  first.buffer = transferPullIntoBuffer(buffer);
   byteControllerRespondInternal(c, viewLength);
 }
 

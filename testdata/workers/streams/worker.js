@@ -111,6 +111,27 @@ async function readable() {
   const auto = new ReadableStream({ type: "bytes", autoAllocateChunkSize: 8, pull(c) { c.byobRequest.view.set([1, 2]); c.byobRequest.respond(2); c.close(); } });
   r = await auto.getReader().read();
   eq("autoAllocateChunkSize", [bytes(r.value), r.value.buffer.byteLength], [[1, 2], 8]);
+  // The standard's "read into one buffer at growing offsets" loop.
+  let next = 0;
+  const counter = new ReadableStream({
+    type: "bytes",
+    pull(c) {
+      const req = c.byobRequest;
+      if (next === 8) { c.close(); req.respond(0); return; }
+      const k = Math.min(req.view.byteLength, 3);
+      for (let i = 0; i < k; i++) req.view[i] = next++;
+      req.respond(k);
+    },
+  });
+  const into = counter.getReader({ mode: "byob" });
+  let buffer = new ArrayBuffer(8), offset = 0;
+  while (offset < buffer.byteLength) {
+    const { value, done } = await into.read(new Uint8Array(buffer, offset, buffer.byteLength - offset));
+    buffer = value.buffer;
+    if (done) break;
+    offset += value.byteLength;
+  }
+  eq("read into one buffer", bytes(new Uint8Array(buffer)), [0, 1, 2, 3, 4, 5, 6, 7]);
   const [b1, b2] = new ReadableStream({ type: "bytes", start(c) { c.enqueue(new Uint8Array([7, 8])); c.close(); } }).tee();
   const [c1, c2] = [await collect(b1), await collect(b2)];
   eq("byte tee", [bytes(c1[0]), bytes(c2[0])], [[7, 8], [7, 8]]);
