@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -180,6 +181,58 @@ type subrequest struct {
 	bodyW *io.PipeWriter // the streamed request body's writer, or nil
 
 	readMu sync.Mutex // one read at a time
+
+	busy atomic.Int32 // async ops in flight
+	used atomic.Int64 // when an op last touched it (UnixNano)
+}
+
+// Subrequests are closed by JS (end of body, abort, end of the request that made
+// them). One whose isolate died cannot be: the sweeper closes subrequests that no op
+// touched for a while.
+var (
+	sweepEvery   = 30 * time.Second
+	abandonIdle  = 5 * time.Minute // no op in flight
+	abandonStuck = time.Hour       // an op in flight (a read on a silent connection)
+	sweepOnce    sync.Once
+)
+
+func sweeper() {
+	for range time.Tick(sweepEvery) {
+		sweep(time.Now())
+	}
+}
+
+// sweep closes the abandoned subrequests; it returns how many.
+func sweep(now time.Time) int {
+	var victims []*subrequest
+	table.Lock()
+	for id, s := range table.m {
+		idle := now.Sub(time.Unix(0, s.used.Load()))
+		if idle > abandonIdle && s.busy.Load() == 0 || idle > abandonStuck {
+			delete(table.m, id)
+			victims = append(victims, s)
+		}
+	}
+	table.Unlock()
+	for _, s := range victims {
+		s.close()
+	}
+	return len(victims)
+}
+
+// touch marks the subrequest used now.
+func (s *subrequest) touch() {
+	s.used.Store(time.Now().UnixNano())
+}
+
+// begin marks an async op in flight on the subrequest; call the result when it ends.
+func (s *subrequest) begin() func() {
+	s.busy.Add(1)
+	s.touch()
+	return func() {
+		s.touch()
+		s.busy.Add(-1)
+	}
 }
 
 // start opens a subrequest and sends it in the background. bodyW is the writer of
@@ -193,6 +246,8 @@ func (c *client) start(sp spec, owner any, bodyW *io.PipeWriter) (int, *subreque
 		ctx, cancel = withTimeout(ctx, cancel, sp.timeout)
 	}
 	s := &subrequest{ctx: ctx, cancel: cancel, owner: owner, done: make(chan struct{}), bodyW: bodyW}
+	s.touch()
+	sweepOnce.Do(func() { go sweeper() })
 	table.Lock()
 	table.next++
 	id := table.next
@@ -220,6 +275,7 @@ func lookup(id int, owner any) *subrequest {
 	if s == nil || s.owner != owner {
 		return nil
 	}
+	s.touch()
 	return s
 }
 

@@ -222,3 +222,26 @@ func TestPackHead(t *testing.T) {
 		t.Errorf("unpack: got %v", hd)
 	}
 }
+
+// Subrequests nobody touches any more (their isolate died) are swept; busy ones are
+// kept until they are stuck for long.
+func TestSweepAbandoned(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(echo))
+	defer srv.Close()
+	c := newTestClient(Options{})
+	idle, s1 := c.start(spec{method: "GET", url: srv.URL}, "sweep", nil)
+	busy, s2 := c.start(spec{method: "GET", url: srv.URL}, "sweep", nil)
+	<-s1.done
+	<-s2.done
+	end := s2.begin()
+	defer end()
+	if n := sweep(time.Now()); n != 0 {
+		t.Errorf("swept %d fresh subrequests", n)
+	}
+	if n := sweep(time.Now().Add(abandonIdle + time.Minute)); n != 1 || lookup(idle, "sweep") != nil || lookup(busy, "sweep") == nil {
+		t.Errorf("after the idle limit: swept %d; want only the idle one", n)
+	}
+	if n := sweep(time.Now().Add(abandonStuck + time.Minute)); n != 1 || lookup(busy, "sweep") != nil {
+		t.Errorf("after the stuck limit: swept %d; want the busy one", n)
+	}
+}

@@ -88,7 +88,9 @@ func opHead(c op.Call) {
 		done.Reject("TypeError", "fetch: the subrequest is closed")
 		return
 	}
+	end := s.begin()
 	go func() {
+		defer end()
 		<-s.done
 		if s.err != nil {
 			done.Reject("TypeError", "fetch failed: "+s.err.Error())
@@ -105,7 +107,9 @@ func opRead(c op.Call) {
 		done.Reject("TypeError", "fetch: the response body is closed")
 		return
 	}
+	end := s.begin()
 	go func() {
+		defer end()
 		bp := bufPool.Get().(*[]byte)
 		defer bufPool.Put(bp)
 		buf := *bp
@@ -135,7 +139,9 @@ func opWrite(c op.Call) {
 		return
 	}
 	chunk := append([]byte{}, c.ArgView(2)...)
+	end := s.begin()
 	go func() {
+		defer end()
 		// io.Pipe hands the bytes straight to the transport: Write returns once
 		// they were taken, which is the backpressure JS waits for.
 		if _, err := s.bodyW.Write(chunk); err != nil {
