@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -219,4 +220,38 @@ func getVia(t testing.TB, w *Worker, path string) (int, string) {
 	rec := httptest.NewRecorder()
 	w.ServeHTTP(rec, httptest.NewRequest("GET", "http://example.com"+path, nil))
 	return rec.Code, rec.Body.String()
+}
+
+// A client that goes away releases its request at once, even from a handler that
+// never answers, and Close does not wait forever for such a handler.
+func TestCancelAndForcedClose(t *testing.T) {
+	w, _ := newTestWorker(t, `export default { async fetch(req) {
+		if (req.url.endsWith("/never")) return new Promise(() => {});
+		return new Response("ok");
+	} };`, Limits{Isolates: 1, IdleTimeout: 50 * time.Millisecond})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	client := &http.Client{Timeout: 200 * time.Millisecond}
+	if _, err := client.Get(srv.URL + "/never"); err == nil {
+		t.Fatal("a handler that never answers answered")
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for w.Stats().IsolatesEvicted == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if w.Stats().IsolatesEvicted == 0 {
+		t.Errorf("the abandoned request kept the isolate busy: %+v", w.Stats())
+	}
+	// A never-answering request in flight when Close runs out of time.
+	go http.Get(srv.URL + "/never")
+	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.Close(ctx); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close hung on a request that never answers")
+	}
 }

@@ -66,6 +66,12 @@ type completion struct {
 
 type stopTask struct{}
 
+// cancelTask drops a request whose client went away.
+type cancelTask struct{ req *request }
+
+// forceStopTask fails every request still open and stops the loop.
+type forceStopTask struct{}
+
 // pumpTask runs the foreground tasks V8 posted (WebAssembly compilation results...).
 type pumpTask struct{}
 
@@ -76,7 +82,8 @@ type request struct {
 	url  string
 	done chan struct{} // closed when answered
 
-	sched *scheduled // set for a scheduled event instead of an HTTP request
+	sched *scheduled           // set for a scheduled event instead of an HTTP request
+	loop  atomic.Pointer[loop] // the loop it was routed to
 
 	bodyRead int64 // request body bytes delivered to JS
 	bodyEOF  bool  // the request body is known to be fully read
@@ -317,6 +324,26 @@ func (l *loop) handle(t task) {
 		l.batch = append(l.batch, t)
 	case func(*loop):
 		t(l)
+	case cancelTask:
+		req := t.req
+		if l.reqs[req.id] == req {
+			if !req.answered {
+				req.fail(499, "client closed the request")
+				l.answer(req)
+			}
+			l.finish(req)
+		}
+		// Otherwise it was answered already, or it moved to another loop (this one
+		// died first), which answers it.
+	case forceStopTask:
+		for _, req := range l.reqs {
+			if !req.answered {
+				req.fail(503, "Service Unavailable: the worker is shutting down")
+				l.answer(req)
+			}
+			l.finish(req)
+		}
+		l.dead.Store(true)
 	case pumpTask:
 		l.enter(l.w.cfg.Limits.CPU)
 		err := l.iso.Pump()

@@ -103,7 +103,10 @@ func opReqBodyRead(l *loop) {
 func opRespSend(l *loop) {
 	iso := l.iso
 	req := l.reqs[iso.ArgInt(0)]
-	if req == nil || req.answered {
+	if req == nil {
+		return // cancelled: the client went away
+	}
+	if req.answered {
 		iso.ReturnError("TypeError", "the response for this request was already sent")
 		return
 	}

@@ -246,6 +246,7 @@ func (w *Worker) route(req *request) {
 	}
 	l.active.Add(1)
 	l.pending.Add(1)
+	req.loop.Store(l)
 	l.post(req)
 }
 
@@ -261,8 +262,14 @@ func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	select {
 	case <-req.done:
 	case <-r.Context().Done():
-		// The client went away; the handler runs on and its response is dropped.
+		// The client went away: the request is dropped from the isolate's books at
+		// once (what the handler still does for it is ignored), so an abandoned
+		// request never keeps an isolate busy or unevictable.
+		if l := req.loop.Load(); l != nil {
+			l.post(cancelTask{req})
+		}
 		<-req.done
+		return
 	}
 	h := rw.Header()
 	for _, kv := range req.header {
@@ -303,6 +310,8 @@ func (w *Worker) Close(ctx context.Context) error {
 		select {
 		case <-l.stopped:
 		case <-ctx.Done():
+			// Out of patience: stop whatever runs and fail what is left.
+			l.post(forceStopTask{})
 			l.iso.Terminate()
 			<-l.stopped
 		}
