@@ -148,15 +148,18 @@ async function pump(id, src, state) {
     for (;;) {
       const chunk = await src.readChunk();
       if (state.closed) return;
-      if (chunk === null) break;
+      if (chunk === null) {
+        core.opSync(opWriteEnd, id, null);
+        return;
+      }
       if (!(chunk instanceof Uint8Array)) throw new TypeError("fetch: a request body chunk is not a Uint8Array");
       if (chunk.length === 0) continue;
       await core.opAsync(opWrite, id, chunk);
       if (state.closed) return;
     }
-    core.opSync(opWriteEnd, id, null);
   } catch (e) {
     if (state.closed) return;
+    try { src.cancel(e); } catch { /* already done */ }
     let msg;
     try { msg = e && e.message !== undefined ? String(e.message) : String(e); } catch { msg = "error"; }
     core.opSync(opWriteEnd, id, msg);
@@ -194,12 +197,20 @@ function fetch(input, init = undefined) {
   const id = core.opSync(opOpen, request.method, url, priv.headersPacked(request.headers), request.redirect, 0,
     streamed ? true : body);
   const state = { closed: false };
+  // The subrequest is over before its request body was sent: cancel the body's source.
+  const stop = (reason) => {
+    if (state.closed) return;
+    state.closed = true;
+    if (streamed) {
+      try { body.cancel(reason); } catch { /* already done */ }
+    }
+  };
   if (streamed) pump(id, body, state);
   // A subrequest ends with the request that made it (its waitUntil work included),
   // as I/O does on Workers: what is still open then is cancelled.
   if (scope !== null) {
     priv.onScopeFinished(scope, () => {
-      state.closed = true;
+      stop(new TypeError("fetch: the request that made this subrequest has finished"));
       core.opSync(opClose, id);
     });
   }
@@ -208,7 +219,7 @@ function fetch(input, init = undefined) {
     let settled = false;
     let bodyClose = null;
     const abort = () => {
-      state.closed = true;
+      stop(signal.reason);
       if (bodyClose !== null) bodyClose();
       else core.opSync(opClose, id);
       if (!settled) {
@@ -237,7 +248,7 @@ function fetch(input, init = undefined) {
       }
       resolve(priv.newFetchedResponse(status, f[1], packed, finalURL, f[3] === "1", source));
     }, (e) => {
-      state.closed = true;
+      stop(e);
       core.opSync(opClose, id);
       if (signal !== null) priv.signalRemoveAlgorithm(signal, abort);
       if (settled) return;

@@ -106,6 +106,17 @@ async function aborts(up) {
   c2.abort(new RangeError("custom reason"));
   await rejects("aborted body read", reader.read(), "RangeError");
   await rejects("timeout signal", fetch(`${up}/slow?ms=5000`, { signal: AbortSignal.timeout(30) }), "TimeoutError");
+  // Aborting while the request body streams cancels the body's stream with the reason.
+  let cancelledWith = null;
+  const endless = new ReadableStream({
+    pull(c) { return new Promise((r) => setTimeout(() => { c.enqueue(new Uint8Array(10)); r(); }, 5)); },
+    cancel(reason) { cancelledWith = reason; },
+  });
+  const c3 = new AbortController();
+  const up3 = fetch(`${up}/count-body`, { method: "POST", body: endless, duplex: "half", signal: c3.signal });
+  setTimeout(() => c3.abort(new SyntaxError("stop uploading")), 30);
+  await rejects("aborted upload", up3, "SyntaxError");
+  eq("upload stream cancelled with the reason", cancelledWith && cancelledWith.message, "stop uploading");
   // The server saw its three clients go away.
   let hung = 0;
   for (let i = 0; i < 50 && hung < before + 3; i++) {
