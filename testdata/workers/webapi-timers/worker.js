@@ -102,12 +102,9 @@ async function run() {
   throws("not a view", () => crypto.getRandomValues([1, 2]), "TypeError");
   eq("classes", [crypto instanceof Crypto, crypto.subtle instanceof SubtleCrypto, typeof CryptoKey], [true, true, "function"]);
   throws("Crypto not constructible", () => new Crypto(), "TypeError");
-  try {
-    await crypto.subtle.digest("SHA-256", new Uint8Array(1));
-    failures.push("subtle.digest: did not reject");
-  } catch (e) {
-    eq("subtle not implemented", [e.name, e.message], ["NotSupportedError", "not implemented: crypto.subtle.digest"]);
-  }
+  // crypto.subtle itself is covered by the webcrypto fixture; here only its presence.
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(1)));
+  eq("subtle.digest works", digest.length, 32);
 }
 
 export default {
