@@ -2318,6 +2318,7 @@ priv.newReadableByteStream = function newReadableByteStream(pull, cancel = undef
       finished = true;
       return promiseRejectedWith(e);
     }
+    if (!(p instanceof PromiseCtor)) p = promiseResolvedWith(p);
     return then(p, onChunk, onError);
   };
   const cancelAlgorithm = (reason) => {

@@ -376,6 +376,15 @@ Object.assign(ops, {
 });
 
 priv.isTransformStream = (v) => getTStream(v) !== undefined;
+Object.defineProperty(TransformStream.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value: function inspectTransformStream() {
+    const t = getTStream(this);
+    if (t === undefined) return "TransformStream {}";
+    const inspect = Symbol.for("nodejs.util.inspect.custom");
+    return `${this.constructor.name} { readable: ${t.readable.pub[inspect]()}, writable: ${t.writable.pub[inspect]()} }`;
+  },
+  configurable: true,
+});
 if (typeof priv.registerPlatformObject === "function") {
   priv.registerPlatformObject((v) => getTStream(v) !== undefined);
 }
