@@ -188,7 +188,17 @@ function formatProperty(ctx, obj, key, recurseTimes, isArrayLike) {
   return `${formatKey(key)}: ${str}`;
 }
 
+// Listing the keys of a huge array or typed array would walk every index; past this
+// length their extra (non-index) properties are not shown.
+const ArrayIsArray = Array.isArray;
+const HUGE_INDEXED = 100000;
+
 function ownEnumerableKeys(obj, skipIndices) {
+  if (skipIndices) {
+    let len = 0;
+    try { len = ArrayIsArray(obj) || ArrayBuffer.isView(obj) ? obj.length : 0; } catch { len = 0; }
+    if (len > HUGE_INDEXED) return [];
+  }
   let keys;
   try { keys = Reflect.ownKeys(obj); } catch { return []; }
   const out = [];
