@@ -634,7 +634,7 @@ function renderTable(head, rows) {
   return [line("┌", "┬", "┐"), row(head), line("├", "┼", "┤"), ...rows.map(row), line("└", "┴", "┘")].join("\n");
 }
 
-function table(data, properties = undefined) {
+function table(data = undefined, properties = undefined) {
   if (data === null || typeof data !== "object") return logger(LEVEL_LOG)(data);
   const cell = (v) => inspect(v, { depth: 1 }).replace(/\n\s*/g, " ");
   const indexKeys = [];
@@ -744,5 +744,8 @@ const console = {
   timeStamp() {},
 };
 Object.defineProperty(console, Symbol.toStringTag, { value: "console", configurable: true });
+// The Console standard: the namespace object's [[Prototype]] is an empty object whose
+// [[Prototype]] is Object.prototype (for historical web compatibility).
+Object.setPrototypeOf(console, Object.create(Object.prototype));
 core.defineGlobal("console", console);
 priv.console = console;
