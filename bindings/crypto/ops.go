@@ -10,8 +10,8 @@ import (
 	"github.com/edged-dev/edged/runtime/op"
 )
 
-// The ops of crypto.subtle. Async ops copy their arguments, then finish on a
-// goroutine; the isolate's thread never waits for the cryptography.
+// The ops of crypto.subtle. Async ops copy their arguments, then finish on the job
+// pool (pool.go); the isolate's thread never waits for the cryptography.
 func init() {
 	op.Register("op_crypto_digest", opDigest)
 	op.Register("op_crypto_digest_async", opDigestAsync)
@@ -37,10 +37,11 @@ func returnError(c op.Call, err error) {
 	c.ReturnError(name, msg)
 }
 
-// async settles the op's promise with what fn returns, from a new goroutine.
-func async(c op.Call, fn func() (op.Value, error)) {
+// async settles the op's promise with what fn returns, computed on the worker's
+// share of the job pool (pool.go); size is the bytes fn holds (its inputs).
+func async(c op.Call, size int, fn func() (op.Value, error)) {
 	done := c.Async()
-	go func() {
+	run := func() {
 		defer func() {
 			if r := recover(); r != nil {
 				done.Reject("OperationError", fmt.Sprint("crypto: ", r))
@@ -53,7 +54,11 @@ func async(c op.Call, fn func() (op.Value, error)) {
 			return
 		}
 		done.Resolve(v)
-	}()
+	}
+	if err := jobs.submit(c.Worker(), int64(size), run); err != nil {
+		name, msg := errorName(err)
+		done.Reject(name, msg)
+	}
 }
 
 // arg copies byte argument i (arguments are borrowed for the call only).
@@ -72,7 +77,7 @@ func opDigest(c op.Call) {
 // op_crypto_digest_async(pid, alg, data) → digest.
 func opDigestAsync(c op.Call) {
 	alg, data := c.ArgString(1), arg(c, 2)
-	async(c, func() (op.Value, error) {
+	async(c, len(data), func() (op.Value, error) {
 		out, err := Digest(alg, data)
 		return op.Bytes(out), err
 	})
@@ -178,7 +183,7 @@ func cryptSync(c op.Call, enc bool) {
 // op_crypto_sign(pid, spec, key, data) → signature.
 func opSign(c op.Call) {
 	spec, key, data := c.ArgString(1), arg(c, 2), arg(c, 3)
-	async(c, func() (op.Value, error) {
+	async(c, len(key)+len(data), func() (op.Value, error) {
 		out, err := Sign(spec, key, data)
 		return op.Bytes(out), err
 	})
@@ -187,7 +192,7 @@ func opSign(c op.Call) {
 // op_crypto_verify(pid, spec, key, signature, data) → boolean.
 func opVerify(c op.Call) {
 	spec, key, sig, data := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
-	async(c, func() (op.Value, error) {
+	async(c, len(key)+len(sig)+len(data), func() (op.Value, error) {
 		ok, err := Verify(spec, key, sig, data)
 		return op.Bool(ok), err
 	})
@@ -196,7 +201,7 @@ func opVerify(c op.Call) {
 // op_crypto_encrypt(pid, spec, key, data, params) → ciphertext.
 func opEncrypt(c op.Call) {
 	spec, key, data, params := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
-	async(c, func() (op.Value, error) {
+	async(c, len(key)+len(data)+len(params), func() (op.Value, error) {
 		out, err := Encrypt(spec, key, data, params)
 		return op.Bytes(out), err
 	})
@@ -205,7 +210,7 @@ func opEncrypt(c op.Call) {
 // op_crypto_decrypt(pid, spec, key, data, params) → plaintext.
 func opDecrypt(c op.Call) {
 	spec, key, data, params := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
-	async(c, func() (op.Value, error) {
+	async(c, len(key)+len(data)+len(params), func() (op.Value, error) {
 		out, err := Decrypt(spec, key, data, params)
 		return op.Bytes(out), err
 	})
@@ -214,7 +219,7 @@ func opDecrypt(c op.Call) {
 // op_crypto_generate_key(pid, spec, publicExponent) → Pack(private, public).
 func opGenerateKey(c op.Call) {
 	spec, exp := c.ArgString(1), arg(c, 2)
-	async(c, func() (op.Value, error) {
+	async(c, len(exp), func() (op.Value, error) {
 		priv, pub, err := GenerateKey(spec, exp)
 		if err != nil {
 			return op.Value{}, err
@@ -226,7 +231,7 @@ func opGenerateKey(c op.Call) {
 // op_crypto_derive_bits(pid, spec, key, a, b) → bits.
 func opDeriveBits(c op.Call) {
 	spec, key, a, b := c.ArgString(1), arg(c, 2), arg(c, 3), arg(c, 4)
-	async(c, func() (op.Value, error) {
+	async(c, len(key)+len(a)+len(b), func() (op.Value, error) {
 		out, err := DeriveBits(spec, key, a, b)
 		return op.Bytes(out), err
 	})
@@ -235,7 +240,7 @@ func opDeriveBits(c op.Call) {
 // op_crypto_import_key(pid, spec, format, data) → Pack(ImportKey(...)).
 func opImportKey(c op.Call) {
 	spec, format, data := c.ArgString(1), c.ArgString(2), arg(c, 3)
-	async(c, func() (op.Value, error) {
+	async(c, len(data), func() (op.Value, error) {
 		parts, err := ImportKey(spec, format, data)
 		return op.Bytes(Pack(parts)), err
 	})
@@ -244,7 +249,7 @@ func opImportKey(c op.Call) {
 // op_crypto_export_key(pid, spec, format, key) → Pack(ExportKey(...)).
 func opExportKey(c op.Call) {
 	spec, format, key := c.ArgString(1), c.ArgString(2), arg(c, 3)
-	async(c, func() (op.Value, error) {
+	async(c, len(key), func() (op.Value, error) {
 		parts, err := ExportKey(spec, format, key)
 		return op.Bytes(Pack(parts)), err
 	})
