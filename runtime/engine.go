@@ -83,14 +83,14 @@ func collectJS() ([]jsFile, error) {
 // with shared core/priv objects and returns the hooks array.
 func buildBootstrap(files []jsFile, ops []string) string {
 	var b strings.Builder
-	b.WriteString("(function (op) {\n\"use strict\";\nconst opTable = Object.freeze({")
+	b.WriteString("(function (op, detach) {\n\"use strict\";\nconst opTable = Object.freeze({")
 	for i, name := range ops {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		fmt.Fprintf(&b, "%s:%d", name, i)
 	}
-	b.WriteString("});\nconst core = {}, priv = {};\n")
+	b.WriteString("});\nconst core = { detach }, priv = {};\n")
 	for _, f := range files {
 		fmt.Fprintf(&b, "// ---- %s\n(function (core, priv, op, opTable) { \"use strict\";\n%s\n})(core, priv, op, opTable);\n", f.path, f.src)
 	}

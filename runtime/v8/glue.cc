@@ -175,9 +175,26 @@ class LimitedAllocator : public ArrayBuffer::Allocator {
 	std::atomic<size_t> used_{0};
 };
 
-intptr_t external_refs[2];
+intptr_t external_refs[3];
 
 void OpCallback(const FunctionCallbackInfo<Value>& info);
+
+// detach(arrayBuffer): detaches it (structuredClone's transfer, ArrayBuffer
+// transfer; V8 10.2 has no ArrayBuffer.prototype.transfer). Returns false when the
+// buffer cannot be detached (a WebAssembly memory, a SharedArrayBuffer...).
+void DetachCallback(const FunctionCallbackInfo<Value>& info) {
+	if (info.Length() < 1 || !info[0]->IsArrayBuffer()) {
+		info.GetReturnValue().Set(false);
+		return;
+	}
+	Local<ArrayBuffer> ab = info[0].As<ArrayBuffer>();
+	if (!ab->IsDetachable()) {
+		info.GetReturnValue().Set(false);
+		return;
+	}
+	ab->Detach();
+	info.GetReturnValue().Set(true);
+}
 
 }  // namespace
 
@@ -551,7 +568,8 @@ void edg_init(const char* flags) {
 		V8::InitializePlatform(g_platform);
 		V8::Initialize();
 		external_refs[0] = reinterpret_cast<intptr_t>(&OpCallback);
-		external_refs[1] = 0;
+		external_refs[1] = reinterpret_cast<intptr_t>(&DetachCallback);
+		external_refs[2] = 0;
 	});
 }
 
@@ -578,8 +596,9 @@ int edg_snapshot_create(const char* src, size_t len, char** out, size_t* outlen,
 		    !fn->IsFunction()) {
 			failure = "bootstrap did not evaluate to a function";
 		} else {
-			Local<Value> argv[1] = {op};
-			if (!fn.As<Function>()->Call(ctx, Undefined(isolate), 1, argv).ToLocal(&hooks) || !hooks->IsArray()) {
+			Local<Function> detach = FunctionTemplate::New(isolate, DetachCallback)->GetFunction(ctx).ToLocalChecked();
+			Local<Value> argv[2] = {op, detach};
+			if (!fn.As<Function>()->Call(ctx, Undefined(isolate), 2, argv).ToLocal(&hooks) || !hooks->IsArray()) {
 				failure = "bootstrap function did not return the hooks array";
 			}
 		}
