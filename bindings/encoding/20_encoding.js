@@ -1,4 +1,5 @@
-// TextEncoder, TextDecoder (UTF-8, UTF-16LE/BE) and atob/btoa, in plain JS.
+// TextEncoder, TextDecoder (UTF-8, UTF-16LE/BE, the legacy single-byte encodings and
+// x-user-defined) and atob/btoa, in plain JS.
 // WHATWG Encoding Standard; forgiving-base64 from the HTML Standard.
 
 const webidl = priv.webidl;
@@ -204,19 +205,57 @@ class UTF16Decoder {
   }
 }
 
-// Labels from the Encoding Standard for the encodings implemented here.
+class SingleByteDecoder {
+  constructor(fatal, table) {
+    this.fatal = fatal;
+    this.table = table; // Uint16Array(128): code points of bytes 0x80..0xFF, 0xFFFD for none
+  }
+  decode(input, flush) {
+    const n = input.length;
+    let i = 0;
+    while (i < n && input[i] < 0x80) i++;
+    if (i === n) return codeUnitsToString(input, n);
+    const table = this.table;
+    const units = new Uint16Array(n);
+    for (let j = 0; j < i; j++) units[j] = input[j];
+    for (; i < n; i++) {
+      const b = input[i];
+      if (b < 0x80) { units[i] = b; continue; }
+      const cp = table[b - 0x80];
+      if (cp === 0xfffd && this.fatal) throw decodeError();
+      units[i] = cp;
+    }
+    return codeUnitsToString(units, n);
+  }
+}
+
+// Labels and single-byte indexes of the Encoding Standard arrive from the generated
+// 20_encoding_indexes.js through priv.addEncodingData (run once, while the snapshot is
+// made). labels: label → encoding name in lower case (TextDecoder.encoding spells it so).
 const labels = new Map();
-for (const l of ["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"]) labels.set(l, "utf-8");
-for (const l of ["csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff", "utf-16", "utf-16le"]) labels.set(l, "utf-16le");
-for (const l of ["unicodefffe", "utf-16be"]) labels.set(l, "utf-16be");
-// Known but not implemented here: a clear error rather than a silent fallback.
-const knownOther = new Map([
-  ["latin1", "windows-1252"], ["iso-8859-1", "windows-1252"], ["ascii", "windows-1252"], ["us-ascii", "windows-1252"],
-  ["windows-1252", "windows-1252"], ["cp1252", "windows-1252"], ["iso-8859-2", "iso-8859-2"], ["shift_jis", "shift_jis"],
-  ["sjis", "shift_jis"], ["euc-jp", "euc-jp"], ["euc-kr", "euc-kr"], ["gbk", "gbk"], ["gb2312", "gbk"], ["gb18030", "gb18030"],
-  ["big5", "big5"], ["koi8-r", "koi8-r"], ["windows-1251", "windows-1251"], ["iso-2022-jp", "iso-2022-jp"],
-  ["x-user-defined", "x-user-defined"], ["replacement", "replacement"],
-]);
+const singleByteTables = new Map(); // encoding name → Uint16Array(128)
+priv.addEncodingData = function addEncodingData(labelsByName, singleByte) {
+  for (const name of Object.keys(labelsByName)) {
+    for (const l of labelsByName[name].split(" ")) labels.set(l, name.toLowerCase());
+  }
+  for (const name of Object.keys(singleByte)) {
+    const s = singleByte[name];
+    const t = new Uint16Array(128);
+    for (let i = 0; i < 128; i++) t[i] = s.charCodeAt(i);
+    singleByteTables.set(name.toLowerCase(), t);
+  }
+  delete priv.addEncodingData;
+};
+// Encodings with a decoder here; the others the standard names (the multi-byte CJK ones)
+// are rejected with a clear "not implemented" rather than a silent fallback.
+function implemented(encoding) {
+  return encoding === "utf-8" || encoding === "utf-16le" || encoding === "utf-16be" || singleByteTables.has(encoding);
+}
+
+// ASCII only: String.prototype.toLowerCase would map U+212A KELVIN SIGN to "k".
+function asciiLowercase(s) {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
 
 function trimAsciiWhitespace(s) {
   return s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
@@ -263,7 +302,8 @@ core.defineGlobal("TextEncoder", TextEncoder);
 
 function newDecoder(encoding, fatal) {
   if (encoding === "utf-8") return new UTF8Decoder(fatal);
-  return new UTF16Decoder(fatal, encoding === "utf-16be");
+  if (encoding === "utf-16le" || encoding === "utf-16be") return new UTF16Decoder(fatal, encoding === "utf-16be");
+  return new SingleByteDecoder(fatal, singleByteTables.get(encoding));
 }
 
 class TextDecoder {
@@ -273,20 +313,21 @@ class TextDecoder {
   #decoder = null;
   #bomSeen = false;
   #streaming = false;
+  #unicode = false; // UTF-8 or UTF-16: the BOM is sniffed and removed
 
   constructor(label = "utf-8", options = undefined) {
     const prefix = webidl.ctorPrefix("TextDecoder");
-    label = trimAsciiWhitespace(converters.DOMString(label, prefix, "Argument 1")).toLowerCase();
+    label = asciiLowercase(trimAsciiWhitespace(converters.DOMString(label, prefix, "Argument 1")));
     const encoding = labels.get(label);
-    if (encoding === undefined) {
-      const other = knownOther.get(label);
-      if (other !== undefined && other !== "replacement") throw new RangeError(`${prefix}: not implemented: encoding ${other}`);
+    if (encoding === undefined || encoding === "replacement") {
       throw new RangeError(`${prefix}: The encoding label provided ('${label}') is invalid.`);
     }
+    if (!implemented(encoding)) throw new RangeError(`${prefix}: not implemented: encoding ${encoding}`);
     if (options !== undefined && options !== null && !webidl.isObject(options)) {
       throw new TypeError(`${prefix}: The provided value is not of type 'TextDecoderOptions'.`);
     }
     this.#encoding = encoding;
+    this.#unicode = encoding === "utf-8" || encoding === "utf-16le" || encoding === "utf-16be";
     this.#fatal = !!(options && options.fatal);
     this.#ignoreBOM = !!(options && options.ignoreBOM);
   }
@@ -323,7 +364,7 @@ class TextDecoder {
       this.#streaming = false;
       throw e;
     }
-    if (!this.#ignoreBOM && !this.#bomSeen) {
+    if (!this.#ignoreBOM && !this.#bomSeen && this.#unicode) {
       if (out.length > 0) {
         this.#bomSeen = true;
         if (out.charCodeAt(0) === 0xfeff) out = out.slice(1);
