@@ -28,3 +28,21 @@ export default { async fetch(req) {
 		}
 	}
 }
+
+func TestArrayBufferTransfer(t *testing.T) {
+	w, log := newTestWorker(t, `export default { fetch() {
+		const a = new Uint8Array([1, 2, 3]).buffer;
+		const b = a.transfer();
+		const out = [a.detached, a.byteLength, b.byteLength, new Uint8Array(b)[2], b.detached];
+		const c = b.transfer(5);
+		out.push(c.byteLength, new Uint8Array(c)[4]);
+		try { a.transfer(); out.push("no throw"); } catch (e) { out.push(e.constructor.name); }
+		const src = new Uint8Array([9, 8]);
+		const clone = structuredClone(src, { transfer: [src.buffer] });
+		out.push(src.byteLength, clone[0], clone.buffer.byteLength);
+		return new Response(out.join(","));
+	} };`, Limits{})
+	if _, got := getVia(t, w, "/"); got != "true,0,3,3,false,5,0,TypeError,0,9,2" {
+		t.Errorf("got %q (console: %s)", got, log)
+	}
+}
