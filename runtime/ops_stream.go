@@ -77,6 +77,14 @@ func takeStream(req *request) *respStream {
 	return s.(*respStream)
 }
 
+// dropStream forgets the stream of a request whose client left before ServeHTTP
+// could serve it; writes still queued or to come fail.
+func dropStream(req *request) {
+	if s, ok := respStreams.LoadAndDelete(req); ok {
+		s.(*respStream).fail(nil, errClientGone)
+	}
+}
+
 func opRespStart(l *loop) {
 	iso := l.iso
 	req := l.reqs[iso.ArgInt(0)]

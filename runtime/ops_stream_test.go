@@ -340,3 +340,37 @@ func BenchmarkFetchSubrequest(b *testing.B) {
 		}
 	}
 }
+
+// A client that leaves before the response is ready: whatever the handler answers
+// later (a whole body or a stream) is dropped quietly, and nothing stays behind.
+func TestResponseAfterClientLeft(t *testing.T) {
+	w, log := newStreamWorker(t, `export default {
+		async fetch(request) {
+			await new Promise((r) => setTimeout(r, 80));
+			if (new URL(request.url).pathname === "/stream") {
+				return new Response(new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(8)); } }));
+			}
+			return new Response("late");
+		},
+	};`, nil, Limits{Isolates: 1})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	for _, path := range []string{"/whole", "/stream"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+path, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Errorf("%s: the request did not time out", path)
+		}
+		cancel()
+	}
+	time.Sleep(200 * time.Millisecond)
+	if s := log.String(); s != "" {
+		t.Errorf("console: %s", s)
+	}
+	n := 0
+	respStreams.Range(func(any, any) bool { n++; return true })
+	if n != 0 {
+		t.Errorf("%d streams left behind", n)
+	}
+}

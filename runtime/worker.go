@@ -269,6 +269,7 @@ func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			l.post(cancelTask{req})
 		}
 		<-req.done
+		dropStream(req) // a streamed body started as the client left (ops_stream.go)
 		return
 	}
 	h := rw.Header()

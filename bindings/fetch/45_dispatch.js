@@ -228,8 +228,12 @@ function send(scope, response, body) {
   scope.responded = true;
   const done = scope.waitUntil === null || scope.waitUntil.length === 0;
   if (done) markFinished(scope);
-  core.opSync(opRespSend, scope.rid, priv.responseStatus(response), priv.responseStatusText(response),
-    priv.responsePackedHeaders(response), body, done);
+  try {
+    core.opSync(opRespSend, scope.rid, priv.responseStatus(response), priv.responseStatusText(response),
+      priv.responsePackedHeaders(response), body, done);
+  } catch {
+    // The request is gone (its client left): nobody is waiting for this response.
+  }
   if (!done) drainWaitUntil(scope);
 }
 
@@ -264,8 +268,17 @@ async function sendStream(scope, response, src) {
   if (scope.responded) return;
   scope.responded = true;
   const rid = scope.rid;
-  core.opSync(opRespStart, rid, priv.responseStatus(response), priv.responseStatusText(response),
-    priv.responsePackedHeaders(response));
+  try {
+    core.opSync(opRespStart, rid, priv.responseStatus(response), priv.responseStatusText(response),
+      priv.responsePackedHeaders(response));
+  } catch (e) {
+    // The request is gone (its client left): stop the body's producer.
+    src.cancel(e);
+    const done = scope.waitUntil === null || scope.waitUntil.length === 0;
+    if (done) markFinished(scope);
+    else drainWaitUntil(scope);
+    return;
+  }
   let failure = null;
   let writing = null; // the write in flight: resolves to null, or the error
   try {
