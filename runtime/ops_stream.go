@@ -214,6 +214,11 @@ func (s *respStream) serve(rw http.ResponseWriter, r *http.Request, status int) 
 		}
 	}
 	s.fail(nil, stop)
+	if stop == errClientGone {
+		// The request is over for the isolate too, even if JS is still waiting for
+		// its next chunk: it must not keep the isolate busy.
+		s.l.post(cancelTask{s.req})
+	}
 	if aborted {
 		panic(http.ErrAbortHandler)
 	}

@@ -374,3 +374,43 @@ func TestResponseAfterClientLeft(t *testing.T) {
 		t.Errorf("%d streams left behind", n)
 	}
 }
+
+// A client leaving while the stream waits for a chunk that never comes frees the
+// request in the isolate at once.
+func TestStreamedResponseClientGoneWhileIdle(t *testing.T) {
+	w, _ := newStreamWorker(t, `export default {
+		fetch() {
+			let first = true;
+			return new Response(new ReadableStream({ pull(c) {
+				if (first) { first = false; c.enqueue(new TextEncoder().encode("one")); return; }
+				return new Promise(() => {}); // never another chunk
+			} }));
+		},
+	};`, nil, Limits{Isolates: 1})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 3)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	w.mu.Lock()
+	l := w.loops[0]
+	w.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ch := make(chan int, 1)
+		l.post(func(l *loop) { ch <- len(l.reqs) })
+		if <-ch == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the request is still open in the isolate after its client left")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
