@@ -360,6 +360,39 @@ void RecordException(edg_isolate* e, Local<Context> ctx, TryCatch& tc) {
 	io.err_where_len = e->err_where.size();
 }
 
+void Checkpoint(edg_isolate* e, Local<Context> ctx);
+
+// Records an error that is not a JS exception (a glue-level failure).
+void RecordError(edg_isolate* e, const std::string& cls, const std::string& message) {
+	e->err_class = cls;
+	e->err_message = message;
+	e->err_stack.clear();
+	e->err_where.clear();
+	edg_io& io = e->io;
+	io.err_class = e->err_class.data();
+	io.err_class_len = e->err_class.size();
+	io.err_message = e->err_message.data();
+	io.err_message_len = e->err_message.size();
+	io.err_stack_len = io.err_where_len = 0;
+}
+
+// Calls the moduleLoaded hook with the namespace (undefined for classic scripts) and
+// the extra argument, then a checkpoint; the end of both load paths.
+int FinishLoad(edg_isolate* e, Local<Context> ctx, TryCatch& tc, Local<Value> ns, Local<Value> extra) {
+	Isolate* isolate = e->isolate;
+	Local<Function> loaded = e->hooks[kHookModuleLoaded].Get(isolate);
+	if (!loaded.IsEmpty()) {
+		Local<Value> argv[2] = {ns, extra};
+		if (loaded->Call(ctx, Undefined(isolate), 2, argv).IsEmpty()) {
+			if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
+			RecordException(e, ctx, tc);
+			return EDG_EXCEPTION;
+		}
+		Checkpoint(e, ctx);
+	}
+	return isolate->IsExecutionTerminating() ? EDG_TERMINATED : EDG_OK;
+}
+
 void OpCallback(const FunctionCallbackInfo<Value>& info) {
 	Isolate* isolate = info.GetIsolate();
 	edg_isolate* e = FromIsolate(isolate);
@@ -783,13 +816,7 @@ int edg_call(edg_isolate* e, int slot) {
 	Context::Scope cs(ctx);
 	io.result.kind = EDG_UNDEFINED;
 	if (slot < 0 || slot >= kHookCount || e->hooks[slot].IsEmpty()) {
-		e->err_class = "Error";
-		e->err_message = "edged: no hook in slot " + std::to_string(slot);
-		io.err_class = e->err_class.data();
-		io.err_class_len = e->err_class.size();
-		io.err_message = e->err_message.data();
-		io.err_message_len = e->err_message.size();
-		io.err_stack_len = io.err_where_len = 0;
+		RecordError(e, "Error", "edged: no hook in slot " + std::to_string(slot));
 		return EDG_EXCEPTION;
 	}
 	int n = io.nvals;
@@ -864,26 +891,12 @@ int edg_module_load(edg_isolate* e, const char* name, size_t namelen, const char
 		return EDG_EXCEPTION;
 	}
 	if (p->State() == Promise::kPending) {
-		e->err_class = "Error";
-		e->err_message = "top-level await in " + modname + " did not settle while the module loaded (I/O is not allowed at the top level)";
-		io.err_class = e->err_class.data();
-		io.err_class_len = e->err_class.size();
-		io.err_message = e->err_message.data();
-		io.err_message_len = e->err_message.size();
-		io.err_stack_len = io.err_where_len = 0;
+		RecordError(e, "Error",
+		            "top-level await in " + modname +
+		                " did not settle while the module loaded (I/O is not allowed at the top level)");
 		return EDG_EXCEPTION;
 	}
-	Local<Function> loaded = e->hooks[kHookModuleLoaded].Get(isolate);
-	if (!loaded.IsEmpty()) {
-		Local<Value> argv[2] = {mod->GetModuleNamespace(), extra};
-		if (loaded->Call(ctx, Undefined(isolate), 2, argv).IsEmpty()) {
-			if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
-			RecordException(e, ctx, tc);
-			return EDG_EXCEPTION;
-		}
-		Checkpoint(e, ctx);
-	}
-	return EDG_OK;
+	return FinishLoad(e, ctx, tc, mod->GetModuleNamespace(), extra);
 }
 
 int edg_script_load(edg_isolate* e, const char* name, size_t namelen, const char* src, size_t srclen) {
@@ -914,17 +927,7 @@ int edg_script_load(edg_isolate* e, const char* name, size_t namelen, const char
 	}
 	Checkpoint(e, ctx);
 	if (isolate->IsExecutionTerminating()) return EDG_TERMINATED;
-	Local<Function> loaded = e->hooks[kHookModuleLoaded].Get(isolate);
-	if (!loaded.IsEmpty()) {
-		Local<Value> argv[2] = {Undefined(isolate), extra};
-		if (loaded->Call(ctx, Undefined(isolate), 2, argv).IsEmpty()) {
-			if (tc.HasTerminated() || isolate->IsExecutionTerminating()) return EDG_TERMINATED;
-			RecordException(e, ctx, tc);
-			return EDG_EXCEPTION;
-		}
-		Checkpoint(e, ctx);
-	}
-	return EDG_OK;
+	return FinishLoad(e, ctx, tc, Undefined(isolate), extra);
 }
 
 }  // extern "C"
