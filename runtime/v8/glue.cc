@@ -362,6 +362,19 @@ void RecordException(edg_isolate* e, Local<Context> ctx, TryCatch& tc) {
 
 void Checkpoint(edg_isolate* e, Local<Context> ctx);
 
+// Entry is everything a call into the isolate holds for its length: the lock (the
+// calling goroutine's thread may differ from the last call's), the isolate and
+// handle scopes, and the context.
+struct Entry {
+	Locker lk;
+	Isolate::Scope is;
+	HandleScope hs;
+	Local<Context> ctx;
+	Context::Scope cs;
+	explicit Entry(edg_isolate* e)
+	    : lk(e->isolate), is(e->isolate), hs(e->isolate), ctx(e->context.Get(e->isolate)), cs(ctx) {}
+};
+
 // Records an error that is not a JS exception (a glue-level failure).
 void RecordError(edg_isolate* e, const std::string& cls, const std::string& message) {
 	e->err_class = cls;
@@ -773,11 +786,8 @@ int edg_isolate_oom(edg_isolate* e) { return e->oom ? 1 : 0; }
 
 int edg_isolate_pump(edg_isolate* e) {
 	Isolate* isolate = e->isolate;
-	Locker lk(isolate);
-	Isolate::Scope is(isolate);
-	HandleScope hs(isolate);
-	Local<Context> ctx = e->context.Get(isolate);
-	Context::Scope cs(ctx);
+	Entry entry(e);
+	Local<Context> ctx = entry.ctx;
 	while (platform::PumpMessageLoop(g_platform->inner(), isolate, platform::MessageLoopBehavior::kDoNotWait)) {
 		if (isolate->IsExecutionTerminating()) return EDG_TERMINATED;
 	}
@@ -809,11 +819,8 @@ int edg_call(edg_isolate* e, int slot) {
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
-	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
-	Isolate::Scope is(isolate);
-	HandleScope hs(isolate);
-	Local<Context> ctx = e->context.Get(isolate);
-	Context::Scope cs(ctx);
+	Entry entry(e);
+	Local<Context> ctx = entry.ctx;
 	io.result.kind = EDG_UNDEFINED;
 	if (slot < 0 || slot >= kHookCount || e->hooks[slot].IsEmpty()) {
 		RecordError(e, "Error", "edged: no hook in slot " + std::to_string(slot));
@@ -852,11 +859,8 @@ int edg_module_load(edg_isolate* e, const char* name, size_t namelen, const char
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
-	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
-	Isolate::Scope is(isolate);
-	HandleScope hs(isolate);
-	Local<Context> ctx = e->context.Get(isolate);
-	Context::Scope cs(ctx);
+	Entry entry(e);
+	Local<Context> ctx = entry.ctx;
 	Local<Value> extra = io.nvals > 0 ? FromVal(isolate, io.vals[0]) : Undefined(isolate).As<Value>();
 	TryCatch tc(isolate);
 	Local<Module> mod;
@@ -903,11 +907,8 @@ int edg_script_load(edg_isolate* e, const char* name, size_t namelen, const char
 	Isolate* isolate = e->isolate;
 	edg_io& io = e->io;
 	io.crossings++;
-	Locker lk(isolate);  // the calling goroutine's thread may differ from the last call's
-	Isolate::Scope is(isolate);
-	HandleScope hs(isolate);
-	Local<Context> ctx = e->context.Get(isolate);
-	Context::Scope cs(ctx);
+	Entry entry(e);
+	Local<Context> ctx = entry.ctx;
 	Local<Value> extra = io.nvals > 0 ? FromVal(isolate, io.vals[0]) : Undefined(isolate).As<Value>();
 	TryCatch tc(isolate);
 	Local<String> source_str, name_str;

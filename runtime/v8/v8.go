@@ -336,29 +336,29 @@ func (iso *Isolate) Result() (Kind, string) {
 // LoadModule compiles, instantiates and evaluates the ES module name, then calls the
 // moduleLoaded hook with its namespace and extra.
 func (iso *Isolate) LoadModule(name, source, extra string) error {
-	iso.ResetArgs()
-	iso.PushString(extra)
-	cn := C.CString(name)
-	defer C.free(unsafe.Pointer(cn))
-	cs := C.CString(source)
-	defer C.free(unsafe.Pointer(cs))
-	iso.fixPointers()
-	rc := C.edg_module_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
-	iso.ResetArgs()
-	return iso.status(rc)
+	return iso.load(name, source, extra, false)
 }
 
 // LoadScript runs a classic (non-module) script, then calls the moduleLoaded hook
 // with undefined and extra.
 func (iso *Isolate) LoadScript(name, source, extra string) error {
+	return iso.load(name, source, extra, true)
+}
+
+func (iso *Isolate) load(name, source, extra string, script bool) error {
 	iso.ResetArgs()
 	iso.PushString(extra)
+	iso.fixPointers()
 	cn := C.CString(name)
 	defer C.free(unsafe.Pointer(cn))
 	cs := C.CString(source)
 	defer C.free(unsafe.Pointer(cs))
-	iso.fixPointers()
-	rc := C.edg_script_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
+	var rc C.int
+	if script {
+		rc = C.edg_script_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
+	} else {
+		rc = C.edg_module_load(iso.p, cn, C.size_t(len(name)), cs, C.size_t(len(source)))
+	}
 	iso.ResetArgs()
 	return iso.status(rc)
 }
