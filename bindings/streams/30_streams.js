@@ -15,15 +15,14 @@
 // "upon fulfillment" is one then() on the original %Promise.prototype.then%. Handlers that
 // run once per chunk are created once per stream, not once per chunk.
 //
-// Array buffers. The spec detaches ("transfers") buffers handed to byte streams. V8 10.2
-// cannot detach from JavaScript; when neither ArrayBuffer.prototype.transfer nor a native
-// core.transferArrayBuffer(buffer) → ArrayBuffer (looked up per call) is available:
+// Array buffers. The spec detaches ("transfers") buffers handed to byte streams; that is
+// ArrayBuffer.prototype.transfer, captured at load (runtime/js/01_arraybuffer.js provides
+// it over the core.detach native on V8 10.2). Without it (a bare engine), the fallback is:
 //   - a chunk given to ReadableByteStreamController.enqueue() is copied, so the stream never
 //     shares memory with the source, but the source's buffer is not detached;
 //   - a BYOB reader's buffer is shared: read(view) fills view's memory and fulfills with a
 //     new view over the same ArrayBuffer (Workers' streams_byob_reader_does_not_detach_buffer
 //     behaviour), which keeps "read into one buffer at growing offsets" loops linear.
-// With a detach primitive, both follow the spec exactly (see README.md).
 //
 // Helpers for other bindings (fetch bodies), on priv:
 //   priv.isReadableStream(x) → boolean
@@ -334,24 +333,19 @@ function isDetachedBuffer(buf) {
 }
 ops.isDetachedBuffer = isDetachedBuffer;
 
-// TransferArrayBuffer (see the header about the copying fallback). A native
-// core.transferArrayBuffer may be installed after this file ran, so it is looked up per call.
+// TransferArrayBuffer (see the header for the fallback without a transfer primitive).
 function transferArrayBuffer(buf) {
   if (ArrayBufferPrototypeTransfer !== undefined) return call(ArrayBufferPrototypeTransfer, buf);
-  const nativeTransfer = core.transferArrayBuffer;
-  if (nativeTransfer !== undefined) return nativeTransfer(buf);
   if (isDetachedBuffer(buf)) throw new TypeError("The ArrayBuffer is detached.");
   return call(ArrayBufferPrototypeSlice, buf, 0);
 }
 ops.transferArrayBuffer = transferArrayBuffer;
 
-// The transfers of BYOB (pull-into) buffers. Without a way to detach, copying them would
-// make the canonical "read into one big buffer at growing offsets" loop quadratic, so the
-// fallback shares the caller's buffer instead: the result view is over the same memory.
+// The transfers of BYOB (pull-into) buffers; without a transfer primitive the caller's
+// buffer is shared instead of copied (copies would make read-into-one-buffer loops
+// quadratic).
 function transferPullIntoBuffer(buf) {
   if (ArrayBufferPrototypeTransfer !== undefined) return call(ArrayBufferPrototypeTransfer, buf);
-  const nativeTransfer = core.transferArrayBuffer;
-  if (nativeTransfer !== undefined) return nativeTransfer(buf);
   if (isDetachedBuffer(buf)) throw new TypeError("The ArrayBuffer is detached.");
   return buf;
 }

@@ -374,7 +374,9 @@ function writerRelease(writer) {
   writer.stream = undefined;
 }
 
-function writerWrite(writer, chunk) {
+// WritableStreamDefaultWriterWrite. With `request` (an object with resolve/reject, used by
+// pipeTo), no promise is made for a write that gets queued: the result is undefined.
+function writerWrite(writer, chunk, request = undefined) {
   const stream = writer.stream;
   const c = stream.controller;
   const chunkSize = controllerGetChunkSize(c, chunk);
@@ -385,6 +387,11 @@ function writerWrite(writer, chunk) {
     return promiseRejectedWith(new TypeError("The stream is closing or closed and cannot be written to."));
   }
   if (state === ERRORING) return promiseRejectedWith(stream.storedError);
+  if (request !== undefined) {
+    stream.writeRequests.push(request);
+    controllerWrite(c, chunk, chunkSize);
+    return undefined;
+  }
   const promise = addWriteRequest(stream);
   controllerWrite(c, chunk, chunkSize);
   return promise;
@@ -715,6 +722,26 @@ core.defineGlobal("WritableStreamDefaultController", WritableStreamDefaultContro
 
 const RS_READABLE = ops.READABLE, RS_CLOSED = ops.CLOSED, RS_ERRORED = ops.ERRORED;
 
+// A write request of pipeTo: the stream settles it like a write promise, but no promise is
+// made unless shutdown has to wait for it.
+class PipeWrite {
+  constructor() {
+    this.settled = false;
+    this.waiter = null;
+  }
+  resolve() { this.settle(); }
+  reject() { this.settle(); }
+  settle() {
+    this.settled = true;
+    if (this.waiter !== null) this.waiter.resolve(undefined);
+  }
+  whenSettled() {
+    if (this.settled) return resolvedUndefined;
+    if (this.waiter === null) this.waiter = new Deferred();
+    return this.waiter.promise;
+  }
+}
+
 class PipeState {
   constructor(source, dest, preventClose, preventAbort, preventCancel, signal) {
     this.source = source;
@@ -726,7 +753,7 @@ class PipeState {
     this.reader = ops.acquireDefaultReader(source);
     this.writer = acquireWriter(dest);
     this.shuttingDown = false;
-    this.currentWrite = resolvedUndefined;
+    this.currentWrite = null; // PipeWrite of the last write, null before the first
     this.done = new Deferred();
     this.abortAlgorithm = undefined;
     this.pendingChunk = undefined;
@@ -762,8 +789,12 @@ class PipeState {
     const chunk = this.pendingChunk;
     this.pendingChunk = undefined;
     this.hasPendingChunk = false;
-    const write = writerWrite(this.writer, chunk);
-    setPromiseIsHandled(write);
+    const write = new PipeWrite();
+    const failed = writerWrite(this.writer, chunk, write);
+    if (failed !== undefined) {
+      setPromiseIsHandled(failed);
+      write.settled = true;
+    }
     this.currentWrite = write;
   }
   closeSteps() {}
@@ -771,7 +802,8 @@ class PipeState {
 
   waitForWritesToFinish() {
     const oldCurrentWrite = this.currentWrite;
-    return then(oldCurrentWrite, () => (oldCurrentWrite !== this.currentWrite ? this.waitForWritesToFinish() : undefined), () => (oldCurrentWrite !== this.currentWrite ? this.waitForWritesToFinish() : undefined));
+    const settled = oldCurrentWrite === null ? resolvedUndefined : oldCurrentWrite.whenSettled();
+    return then(settled, () => (oldCurrentWrite !== this.currentWrite ? this.waitForWritesToFinish() : undefined));
   }
 
   shutdownWithAction(action, hasError, originalError) {
