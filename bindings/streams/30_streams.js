@@ -899,9 +899,12 @@ function byteControllerCommitPullIntoDescriptor(stream, desc) {
   readableStreamFulfillRequest(stream, filledView, done);
 }
 
+// The spec transfers desc.buffer once more here. Every path that reaches this point has
+// already transferred the buffer away from anything user code saw (read(view), respond(),
+// respondWithNewView() and enqueue() transfer it before committing), so that last transfer
+// is unobservable and skipped: it would be one more copy of the reader's buffer.
 function byteControllerConvertPullIntoDescriptor(desc) {
-  const buffer = transferPullIntoBuffer(desc.buffer);
-  return new desc.viewConstructor(buffer, desc.byteOffset, desc.bytesFilled / desc.elementSize);
+  return new desc.viewConstructor(desc.buffer, desc.byteOffset, desc.bytesFilled / desc.elementSize);
 }
 
 // ReadableByteStreamControllerEnqueue. `owned` marks a Uint8Array that nobody else holds
