@@ -47,6 +47,14 @@ type devServer struct {
 // start runs a dev server on a free port until the test ends.
 func start(t *testing.T, o Options) *devServer {
 	t.Helper()
+	s, _ := launch(t, o)
+	return s
+}
+
+// launch runs a dev server on a free port until stop is called (at the latest when
+// the test ends).
+func launch(t *testing.T, o Options) (*devServer, func()) {
+	t.Helper()
 	out := &lockedBuffer{}
 	log, err := NewLogger(out, "text")
 	if err != nil {
@@ -67,21 +75,25 @@ func start(t *testing.T, o Options) *devServer {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, time.Now()) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Serve: %v", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Errorf("the dev server did not stop within 30 s")
 			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("the dev server did not stop within 30 s")
-		}
-		if t.Failed() {
-			t.Logf("dev server output:\n%s", out.String())
-		}
-	})
-	return &devServer{Server: s, url: s.URL(), out: out}
+			if t.Failed() {
+				t.Logf("dev server output:\n%s", out.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return &devServer{Server: s, url: s.URL(), out: out}, stop
 }
 
 var client = &http.Client{Timeout: 20 * time.Second}
@@ -183,7 +195,7 @@ func npmInstall(t *testing.T, dir string) {
 func TestHonoProject(t *testing.T) {
 	dir := filepath.Join(projects, "hono-ts")
 	npmInstall(t, dir)
-	s := start(t, Options{Load: LoadOptions{Dir: dir}})
+	s := start(t, Options{Load: LoadOptions{Dir: dir, StateDir: t.TempDir()}})
 
 	for _, tc := range []struct{ method, path, body, want string }{
 		{"GET", "/", "", "hello from hono"},
@@ -293,7 +305,7 @@ func TestEnvironments(t *testing.T) {
 		{"", nil, "top", false, "top-build", ""},
 		{"staging", map[string]any{"EXTRA": "flag"}, "staging", true, "staging-build", "flag"},
 	} {
-		s := start(t, Options{Load: LoadOptions{Dir: dir, Env: tc.env, Vars: tc.vars}, NoWatch: true})
+		s := start(t, Options{Load: LoadOptions{Dir: dir, Env: tc.env, Vars: tc.vars, StateDir: t.TempDir()}, NoWatch: true})
 		st, body := get(t, s.url+"/")
 		var r reply
 		if err := json.Unmarshal([]byte(body), &r); st != 200 || err != nil {
@@ -309,8 +321,11 @@ func TestEnvironments(t *testing.T) {
 			t.Errorf("name = %q, want env-vars-staging", s.proj.Name())
 		}
 	}
-	if _, err := New(Options{Load: LoadOptions{Dir: dir, Env: "nope"}, NoWatch: true, Log: discardLog(t)}); err != nil {
+	s, err := New(Options{Load: LoadOptions{Dir: dir, Env: "nope", StateDir: t.TempDir()}, NoWatch: true, Log: discardLog(t)})
+	if err != nil {
 		t.Errorf("an unknown environment is a warning, got %v", err)
+	} else {
+		s.Close()
 	}
 }
 
@@ -428,7 +443,7 @@ func TestConfigReload(t *testing.T) {
 }
 
 func TestLoadProject(t *testing.T) {
-	dir := filepath.Join(projects, "env-vars")
+	dir := copyProject(t, "env-vars") // LoadProject keeps its state in <project>/.edged
 	cfg, err := LoadProject("", filepath.Join(dir, "wrangler.jsonc"), "staging")
 	if err != nil {
 		t.Fatal(err)

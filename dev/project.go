@@ -34,6 +34,10 @@ type LoadOptions struct {
 	StateDir string
 	// NoDevVars skips .dev.vars/.env (the production host reads secrets elsewhere).
 	NoDevVars bool
+	// NoBindings leaves storage to the caller: the runtime config gets the vars but
+	// no D1/KV/Cache backends (the production host opens those once per process, so
+	// a reload does not open a second handle on each file).
+	NoBindings bool
 }
 
 // Project is a loaded wrangler project, before bundling.
@@ -47,6 +51,8 @@ type Project struct {
 	Files []string
 	// Vars are the env's plain values: [vars], then .dev.vars/.env, then --var.
 	Vars map[string]any
+	// NoBindings: Prepare opens no storage (LoadOptions.NoBindings).
+	NoBindings bool
 }
 
 // Open reads the project's config and secrets. It does not bundle.
@@ -63,7 +69,7 @@ func Open(o LoadOptions) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Project{Dir: dir}
+	p := &Project{Dir: dir, NoBindings: o.NoBindings}
 	cfgPath := o.ConfigPath
 	if cfgPath == "" {
 		found, warns, err := config.Find(dir)
@@ -170,21 +176,42 @@ type Prepared struct {
 	Close    func() error // releases the binding backends
 }
 
-// Prepare turns a build into a runtime config: the facade modules, env and bindings,
-// limits, and a Console that source-maps what it prints (console receives the
-// rewritten text; nil: runtime.StderrConsole).
+// openFunc opens a project's bindings (OpenBindings, or a dev session's stores).
+type openFunc func(cfg *config.Config, stateDir string) (env, backends map[string]any, closeFn func() error, err error)
+
+// Prepare turns a build into a runtime config: the facade modules, env and bindings
+// (OpenBindings, unless the project was opened with NoBindings), limits, and a
+// Console that source-maps what it prints (console receives the rewritten text; nil:
+// runtime.StderrConsole). Prepared.Close releases the bindings once the worker is
+// closed.
 func (p *Project) Prepare(res *bundle.Result, dev bool, console runtime.Console) (*Prepared, error) {
+	open := openFunc(OpenBindings)
+	if p.NoBindings {
+		open = nil
+	}
+	return p.prepare(res, dev, console, open)
+}
+
+func (p *Project) prepare(res *bundle.Result, dev bool, console runtime.Console, open openFunc) (*Prepared, error) {
 	token := bundle.NewToken()
 	main, modules, script := bundle.Wrap(res, bundle.WrapOptions{Token: token, Dev: dev})
 	remap, err := p.remapper(res)
 	if err != nil {
 		return nil, err
 	}
-	env, backends, closeFn, err := OpenBindings(p.Config, p.StateDir)
-	if err != nil {
-		return nil, err
+	env, backends, closeFn := map[string]any{}, map[string]any{}, func() error { return nil }
+	if open != nil {
+		if env, backends, closeFn, err = open(p.Config, p.StateDir); err != nil {
+			return nil, err
+		}
 	}
-	maps.Copy(env, p.Vars)
+	for k, v := range p.Vars {
+		if _, ok := env[k].(runtime.Binding); ok {
+			closeFn()
+			return nil, fmt.Errorf("the var %s has the same name as a binding; rename one of them", k)
+		}
+		env[k] = v
+	}
 	if console == nil {
 		console = runtime.StderrConsole
 	}
@@ -287,7 +314,8 @@ func Load(o LoadOptions) (*Loaded, error) {
 // LoadProject is Load for the common case: the runtime config of the project whose
 // entry (or config `main`, when entry is "") and wrangler config are given, with the
 // environment envName applied. Its Console source-maps stack traces to stderr.
-// Bindings stay open for the life of the process.
+// Bindings stay open for the life of the process, so call it once per process: a
+// host that reloads uses Load with NoBindings and opens storage itself.
 func LoadProject(entry, configPath, envName string) (runtime.Config, error) {
 	l, err := Load(LoadOptions{Entry: entry, ConfigPath: configPath, Env: envName, NoDevVars: true})
 	if err != nil {

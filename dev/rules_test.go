@@ -211,7 +211,7 @@ func TestBuildThenServeUnbundled(t *testing.T) {
 	writeFile(t, o.Outfile+".map", string(res.Map))
 	writeFile(t, filepath.Join(dir, "wrangler.toml"), "name = \"built\"\nmain = \"dist/worker.js\"\ncompatibility_date = \"2025-01-01\"\nno_bundle = true\n")
 
-	l, err := Load(LoadOptions{Dir: dir, NoDevVars: true})
+	l, err := Load(LoadOptions{Dir: dir, NoDevVars: true, NoBindings: true})
 	if err != nil {
 		t.Fatal(err)
 	}

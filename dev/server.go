@@ -49,6 +49,7 @@ type Server struct {
 	buildMu sync.Mutex // one reload at a time
 
 	proj    *Project
+	stores  *stores // the storage every version shares
 	bundler *bundle.Bundler
 	bopts   bundle.Options
 	watch   *watcher
@@ -90,7 +91,7 @@ func New(opts Options) (*Server, error) {
 		l, _ := NewLogger(os.Stdout, "text")
 		opts.Log = l
 	}
-	s := &Server{opts: opts, log: opts.Log}
+	s := &Server{opts: opts, log: opts.Log, stores: newStores()}
 	warm := warmEngine()
 	defer func() { <-warm }()
 	p, err := Open(opts.Load)
@@ -100,9 +101,6 @@ func New(opts Options) (*Server, error) {
 	s.proj = p
 	for _, w := range p.WarningLines() {
 		s.log.Warn(w)
-	}
-	for _, b := range unboundBindings(p.Config) {
-		s.log.Warn(b + " is not bound yet: edged dev does not supply D1/KV bindings in this version")
 	}
 	if !opts.NoWatch {
 		if s.watch, err = newWatcher(); err != nil {
@@ -212,8 +210,8 @@ func mustRel(dir, p string) string {
 	return p
 }
 
-// Close releases everything: the serving version (after its requests), esbuild's
-// context, the watcher.
+// Close releases everything: the serving version (after its requests), the storage,
+// esbuild's context, the watcher.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		if s.stop != nil {
@@ -236,6 +234,10 @@ func (s *Server) Close() {
 			s.watch.close()
 		}
 		s.bg.Wait()
+		// Every version is closed now: nothing can reach the databases.
+		if err := s.stores.close(); err != nil {
+			s.log.Warn("closing the local storage: " + err.Error())
+		}
 	})
 }
 
@@ -312,7 +314,7 @@ func (s *Server) rebuild(changed []string) error {
 	for _, w := range res.Warnings {
 		s.log.Warn(display(s.proj.Dir, w.File) + strings.TrimPrefix(w.String(), w.File))
 	}
-	prep, err := s.proj.Prepare(res, true, func(_ string, level int, text string) { s.log.Console(level, text) })
+	prep, err := s.proj.prepare(res, true, func(_ string, level int, text string) { s.log.Console(level, text) }, s.stores.open)
 	if err != nil {
 		s.fail(&problem{Kind: "build", Title: "Build failed", Message: err.Error()})
 		return err
