@@ -171,9 +171,11 @@ func (p *Project) Limits(dev bool) runtime.Limits {
 type Prepared struct {
 	Runtime  runtime.Config
 	Remapper *sourcemap.Remapper // maps bundle locations in stacks back to the sources
-	Token    string              // authorizes the facade's internal routes (scheduled events)
-	Build    *bundle.Result
-	Close    func() error // releases the binding backends
+	// Token marks the facade's dev error responses (bundle.ErrorHeader); empty
+	// outside dev, where the facade has no internal protocol at all.
+	Token string
+	Build *bundle.Result
+	Close func() error // releases the binding backends
 }
 
 // openFunc opens a project's bindings (OpenBindings, or a dev session's stores).
@@ -193,7 +195,10 @@ func (p *Project) Prepare(res *bundle.Result, dev bool, console runtime.Console)
 }
 
 func (p *Project) prepare(res *bundle.Result, dev bool, console runtime.Console, open openFunc) (*Prepared, error) {
-	token := bundle.NewToken()
+	token := ""
+	if dev {
+		token = bundle.NewToken()
+	}
 	main, modules, script := bundle.Wrap(res, bundle.WrapOptions{Token: token, Dev: dev})
 	remap, err := p.remapper(res)
 	if err != nil {

@@ -457,29 +457,43 @@ func (s *Server) watchLoop(ctx context.Context) {
 
 func (s *Server) cronLoop(ctx context.Context, schedules []*cron.Schedule) {
 	RunCrons(ctx, schedules, func() Scheduler {
-		v := s.acquire()
-		if v == nil {
-			return nil
+		if v := s.acquire(); v != nil {
+			v.release()
+			return serving{s}
 		}
-		defer v.release()
-		return s.scheduler(v)
-	}, func(expr string, at time.Time, r ScheduledResult, err error) {
+		return nil
+	}, func(expr string, at time.Time, r runtime.ScheduledResult, err error) {
 		s.reportScheduled(expr, r, err)
 	})
 }
 
-func (s *Server) scheduler(v *version) Scheduler {
-	return FacadeScheduler{Handler: v.w, Token: v.prep.Token, Remap: v.prep.Remapper.Rewrite}
+// serving runs each event on the version serving when it starts, and holds that
+// version until the event (and its waitUntil work) is done.
+type serving struct{ s *Server }
+
+func (c serving) Scheduled(ctx context.Context, expr string, at time.Time) (runtime.ScheduledResult, error) {
+	v := c.s.acquire()
+	if v == nil {
+		return runtime.ScheduledResult{}, errors.New("no version of the worker is loaded")
+	}
+	defer v.release()
+	return scheduler(v).Scheduled(ctx, expr, at)
 }
 
-func (s *Server) reportScheduled(expr string, r ScheduledResult, err error) {
+func scheduler(v *version) Scheduler {
+	return remapScheduler{s: v.w, remap: v.prep.Remapper.Rewrite}
+}
+
+// reportScheduled logs how an event went. A handler's exception is already in the
+// log, source-mapped, as the runtime reports it through the console.
+func (s *Server) reportScheduled(expr string, r runtime.ScheduledResult, err error) {
 	switch {
 	case err != nil:
 		s.log.Error("scheduled", fmt.Sprintf("scheduled %q: %v", expr, err), "")
-	case r.Outcome != "ok":
-		s.log.Error("scheduled", fmt.Sprintf("scheduled %q: %s", expr, r.Outcome), r.Error)
+	case !r.OK:
+		s.log.Error("scheduled", fmt.Sprintf("scheduled %q: the handler failed (retry: %t)", expr, r.Retry), "")
 	default:
-		s.log.Info("scheduled", fmt.Sprintf("scheduled %q: ok", expr), map[string]any{"cron": expr, "outcome": r.Outcome, "noRetry": r.NoRetry})
+		s.log.Info("scheduled", fmt.Sprintf("scheduled %q: ok", expr), map[string]any{"cron": expr, "outcome": "ok"})
 	}
 }
 
@@ -562,6 +576,8 @@ func (s *Server) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.log.Request(r.Method, r.URL.RequestURI(), status, time.Since(start))
 	}()
+	// The facade still marks dev error responses with the load's token and answers
+	// internal requests that carry it; no client may send one.
 	r.Header.Del(bundle.InternalHeader)
 	switch r.URL.Path {
 	case "/cdn-cgi/edged/generation":
@@ -630,5 +646,5 @@ func (s *Server) serveScheduled(rw http.ResponseWriter, r *http.Request) int {
 		return http.StatusServiceUnavailable
 	}
 	defer v.release()
-	return ServeScheduled(rw, r, s.scheduler(v), s.reportScheduled)
+	return ServeScheduled(rw, r, scheduler(v), s.reportScheduled)
 }
