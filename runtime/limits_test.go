@@ -255,3 +255,19 @@ func TestCancelAndForcedClose(t *testing.T) {
 		t.Fatal("Close hung on a request that never answers")
 	}
 }
+
+// CPU time is limited per request across its JS entries: a request that burns 30 ms
+// in each of several turns (awaiting between them) is stopped once the sum passes
+// the 50 ms limit.
+func TestCPULimitSumsEntries(t *testing.T) {
+	w, log := newTestWorker(t, `
+function burn(ms) { const end = Date.now() + ms; while (Date.now() < end) {} }
+export default { async fetch(req) {
+	for (let i = 0; i < 10; i++) { burn(30); await new Promise((r) => setTimeout(r, 1)); }
+	return new Response("survived");
+} };`, Limits{CPU: 50 * time.Millisecond, Isolates: 1})
+	status, body := getVia(t, w, "/")
+	if status != 503 || !strings.Contains(body, "CPU time limit (50 ms)") {
+		t.Errorf("got %d %q, want 503 naming the 50 ms limit (console: %s)", status, body, log)
+	}
+}

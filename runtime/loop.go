@@ -36,13 +36,15 @@ type loop struct {
 	epoch    atomic.Int64 // JS entry counter, so a late watchdog cannot hit the next task
 	start    atomic.Int64 // thread CPU time at the current entry (ns)
 	budget   atomic.Int64 // CPU budget of the current entry (ns)
+	limitMS  atomic.Int64 // the limit the budget comes from, for the error text
 	limitHit atomic.Value // string: which limit terminated the isolate
 
 	active   atomic.Int32 // requests not yet answered (for the pool's choice)
 	pending  atomic.Int32 // requests not yet finished (answered + waitUntil)
 	dead     atomic.Bool
 	stopped  chan struct{}
-	stopping bool // stop once the last request finishes
+	stopping bool     // stop once the last request finishes
+	charge   *request // the request the current JS entry's CPU time is charged to
 	assign   chan assignment
 	lastUsed atomic.Int64 // unix ns of the last dispatch, for eviction
 	evicting atomic.Bool
@@ -85,8 +87,9 @@ type request struct {
 	sched *scheduled           // set for a scheduled event instead of an HTTP request
 	loop  atomic.Pointer[loop] // the loop it was routed to
 
-	bodyRead int64 // request body bytes delivered to JS
-	bodyEOF  bool  // the request body is known to be fully read
+	cpu      time.Duration // CPU time charged to the request so far
+	bodyRead int64         // request body bytes delivered to JS
+	bodyEOF  bool          // the request body is known to be fully read
 
 	answered bool
 	finished bool
@@ -190,6 +193,7 @@ func (l *loop) createIsolate() error {
 // load evaluates the worker's main module in the isolate.
 func (l *loop) load() error {
 	iso := l.iso
+	l.limitMS.Store(l.w.cfg.Limits.StartupCPU.Milliseconds())
 	l.enter(l.w.cfg.Limits.StartupCPU)
 	load := iso.LoadModule
 	if l.w.cfg.Script {
@@ -345,7 +349,7 @@ func (l *loop) handle(t task) {
 		}
 		l.dead.Store(true)
 	case pumpTask:
-		l.enter(l.w.cfg.Limits.CPU)
+		l.enter(l.budgetFor(nil))
 		err := l.iso.Pump()
 		l.leave()
 		l.afterCall(err, nil)
@@ -370,7 +374,7 @@ func (l *loop) dispatch(req *request) {
 	if req.sched != nil {
 		iso.PushString(req.sched.cron)
 		iso.PushNumber(float64(req.sched.at.UnixMilli()))
-		l.enter(l.w.cfg.Limits.CPU)
+		l.enter(l.budgetFor(req))
 		err := iso.Call(hookScheduled)
 		l.leave()
 		l.afterCall(err, req)
@@ -380,7 +384,7 @@ func (l *loop) dispatch(req *request) {
 	iso.PushString(req.url)
 	iso.PushString(packHeaders(req.r.Header))
 	iso.PushBool(req.r.Body != nil && req.r.Body != http.NoBody)
-	l.enter(l.w.cfg.Limits.CPU)
+	l.enter(l.budgetFor(req))
 	err := iso.Call(hookFetch)
 	l.leave()
 	l.afterCall(err, req)
@@ -416,7 +420,7 @@ func (l *loop) flushCompletions() {
 		l.batch[i] = nil
 	}
 	l.batch = l.batch[:0]
-	l.enter(l.w.cfg.Limits.CPU)
+	l.enter(l.budgetFor(nil))
 	err := iso.Call(hookResolveOps)
 	l.leave()
 	l.afterCall(err, nil)
@@ -425,7 +429,7 @@ func (l *loop) flushCompletions() {
 func (l *loop) fireTimers() {
 	l.iso.ResetArgs()
 	l.iso.PushNumber(float64(time.Since(l.origin).Nanoseconds()) / 1e6)
-	l.enter(l.w.cfg.Limits.CPU)
+	l.enter(l.budgetFor(nil))
 	err := l.iso.Call(hookTimers)
 	l.leave()
 	l.afterCall(err, nil)
@@ -560,6 +564,29 @@ func (l *loop) armTimer(deadline float64) {
 
 // enter pins the loop goroutine to its thread for one JS entry and arms the CPU
 // watchdog on that thread's clock.
+// budgetFor picks the CPU budget of the next JS entry and the request it is charged
+// to: req, or, for entries not tied to one request (op completions, timers), the
+// only request in flight when there is exactly one. A charged request gets what is
+// left of its limit, so CPU time is limited per request across all its entries;
+// with several requests interleaved, an unattributed entry gets the full limit.
+func (l *loop) budgetFor(req *request) time.Duration {
+	limit := l.w.cfg.Limits.CPU
+	l.limitMS.Store(limit.Milliseconds())
+	if req == nil && len(l.reqs) == 1 {
+		for _, r := range l.reqs {
+			req = r
+		}
+	}
+	l.charge = req
+	if req == nil {
+		return limit
+	}
+	if left := limit - req.cpu; left > 0 {
+		return left
+	}
+	return time.Microsecond
+}
+
 func (l *loop) enter(budget time.Duration) {
 	runtime.LockOSThread()
 	c := currentThreadClock()
@@ -572,8 +599,13 @@ func (l *loop) enter(budget time.Duration) {
 
 func (l *loop) leave() {
 	l.watchdog.Stop()
+	used := time.Duration(int64(threadClock(l.clock.Load()).now()) - l.start.Load())
 	if l.w != nil {
-		l.w.stats.cpuNanos.Add(int64(threadClock(l.clock.Load()).now()) - l.start.Load())
+		l.w.stats.cpuNanos.Add(int64(used))
+	}
+	if l.charge != nil {
+		l.charge.cpu += used
+		l.charge = nil
 	}
 	l.epoch.Add(1)
 	runtime.UnlockOSThread()
@@ -588,7 +620,7 @@ func (l *loop) onWatchdog() {
 	}
 	if used >= budget {
 		if l.epoch.Load() == epoch {
-			l.limitHit.Store(fmt.Sprintf("Worker exceeded its CPU time limit (%d ms)", budget.Milliseconds()))
+			l.limitHit.Store(fmt.Sprintf("Worker exceeded its CPU time limit (%d ms)", l.limitMS.Load()))
 			l.iso.Terminate()
 		}
 		return
