@@ -159,13 +159,13 @@ func TestClosePayload(t *testing.T) {
 		{"03f3", 1011, "", 0, ""},
 		{"03f6", 1014, "", 0, ""},
 		{"03", 0, "", CloseProtocolError, ""},
-		{"03ed", 0, "", CloseProtocolError, ""},  // 1005 may not be sent
-		{"03ee", 0, "", CloseProtocolError, ""},  // 1006 neither
-		{"03ec", 0, "", CloseProtocolError, ""},  // 1004 is reserved
-		{"03f7", 0, "", CloseProtocolError, ""},  // 1015 may not be sent
-		{"07d0", 0, "", CloseProtocolError, ""},  // 2000: reserved range
-		{"1388", 0, "", CloseProtocolError, ""},  // 5000
-		{"0000", 0, "", CloseProtocolError, ""},  // 0
+		{"03ed", 0, "", CloseProtocolError, ""}, // 1005 may not be sent
+		{"03ee", 0, "", CloseProtocolError, ""}, // 1006 neither
+		{"03ec", 0, "", CloseProtocolError, ""}, // 1004 is reserved
+		{"03f7", 0, "", CloseProtocolError, ""}, // 1015 may not be sent
+		{"07d0", 0, "", CloseProtocolError, ""}, // 2000: reserved range
+		{"1388", 0, "", CloseProtocolError, ""}, // 5000
+		{"0000", 0, "", CloseProtocolError, ""}, // 0
 		{"03e8 ff", 0, "", CloseInvalidPayload, ""},
 	} {
 		code, reason, err := ParseClosePayload(hexBytes(tc.payload))
