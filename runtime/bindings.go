@@ -5,6 +5,7 @@ package runtime
 import (
 	// _ "github.com/edged-dev/edged/bindings/<api>"
 	_ "github.com/edged-dev/edged/bindings/cache"
+	_ "github.com/edged-dev/edged/bindings/compression"
 	_ "github.com/edged-dev/edged/bindings/crypto"
 	_ "github.com/edged-dev/edged/bindings/d1"
 	_ "github.com/edged-dev/edged/bindings/fetch"
