@@ -21,6 +21,7 @@ class Response {
   #url = "";
   #redirected = false;
   #cf = undefined;
+  #webSocket = null;        // Workers: the WebSocketPair end a 101 response hands over
 
   constructor(body = null, init = undefined) {
     if (body === INTERNAL) { this.#body = priv.newBodyState(null); return; }
@@ -28,15 +29,20 @@ class Response {
     let status = 200;
     let statusText = "";
     let headersInit;
+    let webSocket = null;
     if (init !== undefined && init !== null) {
       if (!webidl.isObject(init)) throw new TypeError(`${prefix}: The provided value is not of type 'ResponseInit'.`);
       if (init.status !== undefined) status = converters["unsigned short"](init.status, prefix, "status");
       if (init.statusText !== undefined) statusText = converters.ByteString(init.statusText, prefix, "statusText");
       headersInit = init.headers;
       if (init.cf !== undefined) this.#cf = init.cf;
+      if (init.webSocket !== undefined && init.webSocket !== null) webSocket = init.webSocket;
     }
-    // Initialize the response (Fetch "initialize a response").
-    if (status < 200 || status > 599) {
+    // Workers: status 101 exactly when the response carries a WebSocket (37_websocket.js).
+    if (webSocket !== null) {
+      if (!priv.isWebSocket(webSocket)) throw new TypeError(`${prefix}: 'webSocket' member of ResponseInit is not of type 'WebSocket'.`);
+      if (status !== 101) throw new RangeError(`${prefix}: a Response with a webSocket must have status 101, not ${status}.`);
+    } else if (status < 200 || status > 599) {
       throw new RangeError(`${prefix}: The status provided (${status}) is outside the range [200, 599].`);
     }
     if (statusText !== "" && !reasonPhraseRe.test(statusText)) {
@@ -63,6 +69,10 @@ class Response {
       this.#body = priv.newBodyState(source);
     } else {
       this.#body = priv.newBodyState(null);
+    }
+    if (webSocket !== null) {
+      priv.webSocketClaim(webSocket, prefix);
+      this.#webSocket = webSocket;
     }
   }
 
@@ -126,10 +136,11 @@ class Response {
   get statusText() { Response.#check(this); return this.#statusText; }
   get headers() { Response.#check(this); return this.#getHeaders(); }
   get cf() { Response.#check(this); return this.#cf; }
-  get webSocket() { Response.#check(this); return null; }
+  get webSocket() { Response.#check(this); return this.#webSocket; }
 
   clone() {
     Response.#check(this);
+    if (this.#webSocket !== null) throw new TypeError("Failed to execute 'clone' on 'Response': a Response carrying a WebSocket cannot be cloned");
     if (priv.bodyUnusable(this.#body)) {
       throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
     }
@@ -169,9 +180,15 @@ class Response {
     };
     // The packed header list for op_resp_send, without creating Headers when unused.
     priv.responsePackedHeaders = (r) => {
-      if (r.#headers === null) return r.#contentType !== null ? "content-type\0" + r.#contentType : "";
-      return priv.headersPacked(r.#headers);
+      let packed;
+      if (r.#headers === null) packed = r.#contentType !== null ? "content-type\0" + r.#contentType : "";
+      else packed = priv.headersPacked(r.#headers);
+      // A 101's WebSocket travels as the internal ":websocket" entry (bindings/websocket).
+      if (r.#webSocket !== null) packed += (packed === "" ? "" : "\0") + ":websocket\0" + priv.webSocketAttach(r.#webSocket);
+      return packed;
     };
+    // fetch() with Upgrade: websocket answers a 101 carrying the connected socket.
+    priv.responseSetWebSocket = (r, ws) => { r.#webSocket = ws; };
     priv.mixinBody(Response.prototype, "Response", (r) => {
       Response.#check(r);
       return r.#body;
