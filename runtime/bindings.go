@@ -10,4 +10,5 @@ import (
 	_ "github.com/edged-dev/edged/bindings/d1"
 	_ "github.com/edged-dev/edged/bindings/fetch"
 	_ "github.com/edged-dev/edged/bindings/kv"
+	_ "github.com/edged-dev/edged/bindings/websocket"
 )

@@ -272,6 +272,10 @@ func (w *Worker) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		dropStream(req) // a streamed body started as the client left (ops_stream.go)
 		return
 	}
+	if req.status == http.StatusSwitchingProtocols {
+		serveWebSocket(rw, r, req) // a WebSocketPair's client end (ops_websocket.go)
+		return
+	}
 	h := rw.Header()
 	for _, kv := range req.header {
 		h[http.CanonicalHeaderKey(kv[0])] = append(h[http.CanonicalHeaderKey(kv[0])], kv[1])
