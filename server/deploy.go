@@ -141,8 +141,11 @@ func (h *Host) applyCounted(cfg *config.Edged, count bool) (ReloadResult, error)
 		h.metrics.reloads(err == nil)
 	}
 	if err != nil {
-		h.log.Error("reload rejected", "error", err.Error())
-		return res, fmt.Errorf("%w: %w", ErrReloadRejected, err)
+		if count {
+			h.log.Error("reload rejected", "error", err.Error())
+			return res, fmt.Errorf("%w: %w", ErrReloadRejected, err)
+		}
+		return res, err // NewHost: nothing was running, so nothing was rejected
 	}
 	if len(res.Added)+len(res.Updated)+len(res.Removed) > 0 || h.gen.Load() != nil {
 		h.log.Info("config applied", "added", res.Added, "updated", res.Updated, "removed", res.Removed, "unchanged", len(res.Unchanged), "restart_needed_for", res.Ignored)

@@ -130,7 +130,7 @@ func NewHost(cfg *config.Edged, opts HostOptions) (*Host, error) {
 		errc:     make(chan error, 8),
 	}
 	if _, err := h.applyCounted(cfg, false); err != nil {
-		return nil, errors.Unwrap(err)
+		return nil, err
 	}
 	return h, nil
 }
