@@ -320,20 +320,27 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 	for k, v := range wc.Secrets {
 		env[k] = v
 	}
-	if len(wc.D1Databases) > 0 || len(wc.KVNamespaces) > 0 {
-		if h.opts.Bindings == nil {
-			return rc, errors.New("d1_databases and kv_namespaces need a state directory (edged serve --state-dir)")
-		}
-		benv, backends, err := h.opts.Bindings(wc)
+	backends := map[string]any{}
+	for k, v := range rc.Bindings { // a project loader's own (Project)
+		backends[k] = v
+	}
+	switch {
+	case h.opts.Bindings != nil:
+		benv, b, err := h.opts.Bindings(wc)
 		if err != nil {
 			return rc, err
 		}
 		for k, v := range benv {
 			env[k] = v
 		}
-		rc.Bindings = backends
+		for k, v := range b {
+			backends[k] = v
+		}
+	case len(wc.D1Databases) > 0 || len(wc.KVNamespaces) > 0:
+		return rc, errors.New("d1_databases and kv_namespaces need a state directory (edged serve --state-dir)")
 	}
 	rc.Env = env
+	rc.Bindings = backends
 	if wc.Limits.CPUMs > 0 {
 		rc.Limits.CPU = time.Duration(wc.Limits.CPUMs) * time.Millisecond
 	}

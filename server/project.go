@@ -1,13 +1,17 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	"github.com/edged-dev/edged/bindings/cache"
 	"github.com/edged-dev/edged/bindings/d1"
 	"github.com/edged-dev/edged/bindings/kv"
 	"github.com/edged-dev/edged/bundle"
@@ -48,20 +52,33 @@ func LoadProject(wc config.Worker) (runtime.Config, error) {
 // <dir>/<worker>/kv/<id>.sqlite. A worker can reach only its own folder, whatever
 // ids it names, so tenants never share storage. Each store is opened once and
 // shared by the versions of its worker across reloads; Close closes them all.
+//
+// Every worker also gets the Cache API (caches.default, caches.open): one store for
+// the host under <dir>/_cache (no worker can be named so), opened on first use,
+// with one size budget and LRU for all (Workers' cache is per data centre). Each
+// worker's cache names are prefixed with its own name, so a worker never sees
+// another's entries.
 type Stores struct {
-	dir  string
-	mu   sync.Mutex
-	open map[string]interface{ Close() error }
+	dir   string
+	mu    sync.Mutex
+	open  map[string]interface{ Close() error }
+	cache *hostCache
 }
 
 // NewStores keeps state under dir.
 func NewStores(dir string) *Stores {
-	return &Stores{dir: dir, open: map[string]interface{ Close() error }{}}
+	return newStores(dir, filepath.Join(dir, "_cache"))
 }
 
-// Bindings opens (or reuses) the worker's stores; it fits HostOptions.Bindings.
+func newStores(dir, cacheDir string) *Stores {
+	return &Stores{dir: dir, open: map[string]interface{ Close() error }{}, cache: &hostCache{dir: cacheDir}}
+}
+
+// Bindings opens (or reuses) the worker's stores and gives it the Cache API; it
+// fits HostOptions.Bindings.
 func (s *Stores) Bindings(wc config.Worker) (map[string]any, map[string]any, error) {
 	env, backends := map[string]any{}, map[string]any{}
+	backends[cache.BindingName] = workerCache{c: s.cache, prefix: wc.Name + "/"}
 	for _, db := range wc.D1Databases {
 		id := firstNonEmpty(db.DatabaseID, db.DatabaseName, db.Binding)
 		st, err := s.get(filepath.Join(safeName(wc.Name), "d1", safeName(id)+".sqlite"), func(p string) (interface{ Close() error }, error) {
@@ -105,7 +122,7 @@ func (s *Stores) get(rel string, open func(string) (interface{ Close() error }, 
 	return st, nil
 }
 
-// Close closes every store.
+// Close closes every store. Call it after the workers are closed.
 func (s *Stores) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -116,8 +133,84 @@ func (s *Stores) Close() error {
 		}
 		delete(s.open, k)
 	}
+	if err := s.cache.close(); err != nil {
+		errs = append(errs, fmt.Errorf("cache: %w", err))
+	}
 	return errors.Join(errs...)
 }
+
+// hostCache is a host's Cache API store, opened on first use: a host whose workers
+// never touch the cache writes nothing to disk.
+type hostCache struct {
+	dir    string
+	mu     sync.Mutex
+	disk   *cache.Disk
+	closed bool
+}
+
+func (h *hostCache) get() (*cache.Disk, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, errors.New("server: the cache store is closed")
+	}
+	if h.disk == nil {
+		d, err := cache.Open(h.dir, nil)
+		if err != nil {
+			return nil, err
+		}
+		h.disk = d
+	}
+	return h.disk, nil
+}
+
+func (h *hostCache) close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	if h.disk == nil {
+		return nil
+	}
+	err := h.disk.Close()
+	h.disk = nil
+	return err
+}
+
+// workerCache is one worker's view of the host's cache: its cache names carry the
+// worker's name, so workers never see each other's entries.
+type workerCache struct {
+	c      *hostCache
+	prefix string
+}
+
+var _ cache.Store = workerCache{}
+
+func (w workerCache) Put(ctx context.Context, cacheName, url, method string, reqHeader http.Header, status int, respHeader http.Header, body io.Reader) (bool, error) {
+	d, err := w.c.get()
+	if err != nil {
+		return false, err
+	}
+	return d.Put(ctx, w.prefix+cacheName, url, method, reqHeader, status, respHeader, body)
+}
+
+func (w workerCache) Match(ctx context.Context, cacheName, url, method string, reqHeader http.Header, o cache.MatchOptions) (*cache.Response, error) {
+	d, err := w.c.get()
+	if err != nil {
+		return nil, err
+	}
+	return d.Match(ctx, w.prefix+cacheName, url, method, reqHeader, o)
+}
+
+func (w workerCache) Delete(ctx context.Context, cacheName, url, method string, o cache.MatchOptions) (bool, error) {
+	d, err := w.c.get()
+	if err != nil {
+		return false, err
+	}
+	return d.Delete(ctx, w.prefix+cacheName, url, method, o)
+}
+
+// Close does nothing: the store is the host's (Stores.Close).
+func (w workerCache) Close() error { return nil }
 
 func firstNonEmpty(s ...string) string {
 	for _, x := range s {
