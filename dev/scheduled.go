@@ -38,15 +38,41 @@ func (r remapScheduler) Scheduled(ctx context.Context, expr string, at time.Time
 // current returns the Scheduler of the version serving now (nil while there is none);
 // report is told how each event went.
 func RunCrons(ctx context.Context, schedules []*cron.Schedule, current func() Scheduler, report func(expr string, at time.Time, r runtime.ScheduledResult, err error)) {
-	if len(schedules) == 0 {
+	Crons{Schedules: schedules, Current: current, Report: report}.Run(ctx)
+}
+
+// Crons fires scheduled events on a worker's [triggers] crons.
+type Crons struct {
+	Schedules []*cron.Schedule
+	// Current returns the Scheduler of the version serving now (nil while there is
+	// none: the event is skipped).
+	Current func() Scheduler
+	// Report, if not nil, is told how each event went.
+	Report func(expr string, at time.Time, r runtime.ScheduledResult, err error)
+	// Now is the clock; nil is time.Now. Tests move it.
+	Now func() time.Time
+}
+
+// Run fires the events, one at a time, each at its scheduled minute (UTC), until
+// ctx ends. Minutes that pass while an event runs are skipped, not caught up.
+func (c Crons) Run(ctx context.Context) {
+	if len(c.Schedules) == 0 {
 		return
 	}
+	now := c.Now
+	if now == nil {
+		now = time.Now
+	}
+	var last time.Time // the minute fired last: a clock that steps back must not repeat it
 	for {
-		now := time.Now().UTC()
+		t0 := now().UTC()
+		if t0.Before(last) {
+			t0 = last
+		}
 		var next time.Time
 		var due []*cron.Schedule
-		for _, s := range schedules {
-			t := s.Next(now)
+		for _, s := range c.Schedules {
+			t := s.Next(t0)
 			switch {
 			case t.IsZero():
 			case next.IsZero() || t.Before(next):
@@ -58,14 +84,15 @@ func RunCrons(ctx context.Context, schedules []*cron.Schedule, current func() Sc
 		if next.IsZero() {
 			return
 		}
-		timer := time.NewTimer(time.Until(next))
+		timer := time.NewTimer(next.Sub(t0))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
 			return
 		case <-timer.C:
 		}
-		s := current()
+		last = next
+		s := c.Current()
 		if s == nil {
 			continue
 		}
@@ -74,7 +101,9 @@ func RunCrons(ctx context.Context, schedules []*cron.Schedule, current func() Sc
 			if ctx.Err() != nil {
 				return // shutting down: the event was cut short, not failed
 			}
-			report(d.String(), next, r, err)
+			if c.Report != nil {
+				c.Report(d.String(), next, r, err)
+			}
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/edged-dev/edged/dev"
 )
 
 // frontend is the handler of one listener: it routes each request to a worker.
@@ -55,6 +57,11 @@ func (f *frontend) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	defer d.release()
 
 	sw := &respWriter{rw: rw}
+	if h.opts.TestScheduled && isScheduledPath(r.URL.Path) {
+		dev.ServeScheduled(sw, r, pinned{h, d}, nil)
+		h.done(d, sw, r, id, start)
+		return
+	}
 	if r.Body != nil && r.Body != http.NoBody {
 		if r.ContentLength > d.maxBody {
 			d.m.limitHit(limitBodySize)
@@ -73,6 +80,11 @@ func (f *frontend) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	} else {
 		d.w.ServeHTTP(sw, r)
 	}
+	h.done(d, sw, r, id, start)
+}
+
+// done finishes a response and records it: metrics and the access log.
+func (h *Host) done(d *deployed, sw *respWriter, r *http.Request, id string, start time.Time) {
 	if sw.status == 0 {
 		sw.WriteHeader(http.StatusOK)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/quic-go/quic-go/http3"
 
 	"github.com/edged-dev/edged/config"
+	"github.com/edged-dev/edged/config/cron"
 	"github.com/edged-dev/edged/runtime"
 	"github.com/edged-dev/edged/server/egress"
 )
@@ -61,6 +62,16 @@ type HostOptions struct {
 	// Policy, which refuses loopback, link-local, private and other non-public
 	// addresses).
 	Egress *egress.Policy
+	// TestScheduled makes every listener answer GET
+	// /cdn-cgi/handler/scheduled?cron=<expr>&time=<ms> and /__scheduled?cron= by
+	// running the scheduled handler of the worker the request routes to, as wrangler
+	// dev --test-scheduled does (edged serve --test-scheduled). Off, those paths
+	// reach the worker like any other.
+	TestScheduled bool
+	// Crons fires the scheduled handler of each named worker on its schedules (UTC,
+	// config [triggers] crons) from Start until shutdown; the version serving at the
+	// time runs each event.
+	Crons map[string][]*cron.Schedule
 }
 
 // Host serves many workers behind one set of listeners: plain HTTP/1.1 (and h2c),
@@ -77,6 +88,10 @@ type Host struct {
 	idPrefix string
 	reqSeq   atomic.Uint64
 	cfg      config.Server // the listeners' settings, fixed at Start
+
+	cronNow  func() time.Time // the crons' clock; nil is time.Now (tests move it)
+	cronStop context.CancelFunc
+	cronWG   sync.WaitGroup
 
 	mu       sync.Mutex
 	servers  []*http.Server
@@ -256,6 +271,7 @@ func (h *Host) Start() error {
 		go func() { h.serveEnded(h.admin.Serve(adminLn)) }()
 	}
 	h.started = true
+	h.startCrons()
 	h.log.Info("edged serving", "http", h.addrs.HTTP, "https", h.addrs.HTTPS, "http3", h.addrs.HTTP3, "admin", h.addrs.Admin, "workers", len(g.workers))
 	return nil
 }
@@ -378,6 +394,7 @@ func (h *Host) Shutdown(ctx context.Context) error {
 	h.shutdown = true
 	servers, h3s, udp, admin := h.servers, h.h3, h.udp, h.admin
 	h.mu.Unlock()
+	h.stopCrons()
 	h.log.Info("shutting down: draining requests")
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
