@@ -353,7 +353,9 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 	if h.opts.IsolatesPerWorker > 0 {
 		rc.Limits.Isolates = h.opts.IsolatesPerWorker
 	}
-	rc.Console = h.console
+	if rc.Console == nil { // a project loader may give one that source-maps stacks
+		rc.Console = h.console
+	}
 	return rc, nil
 }
 
@@ -427,7 +429,9 @@ func (h *Host) configureFetch(wc config.Worker) {
 }
 
 // console tags a worker's console output and sends it to the structured log.
-func (h *Host) console(worker string, level int, text string) {
+func (h *Host) console(worker string, level int, text string) { logConsole(h.log, worker, level, text) }
+
+func logConsole(log *slog.Logger, worker string, level int, text string) {
 	l := slog.LevelInfo
 	switch level {
 	case 0:
@@ -437,5 +441,5 @@ func (h *Host) console(worker string, level int, text string) {
 	case 3:
 		l = slog.LevelError
 	}
-	h.log.LogAttrs(context.Background(), l, text, slog.String("worker", worker), slog.String("source", "console"))
+	log.LogAttrs(context.Background(), l, text, slog.String("worker", worker), slog.String("source", "console"))
 }

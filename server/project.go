@@ -14,6 +14,7 @@ import (
 	"github.com/edged-dev/edged/bindings/cache"
 	"github.com/edged-dev/edged/bindings/d1"
 	"github.com/edged-dev/edged/bindings/kv"
+	"github.com/edged-dev/edged/bindings/storage"
 	"github.com/edged-dev/edged/bundle"
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
@@ -93,6 +94,36 @@ func (s *Stores) Bindings(wc config.Worker) (map[string]any, map[string]any, err
 	for _, ns := range wc.KVNamespaces {
 		id := firstNonEmpty(ns.ID, ns.Binding)
 		st, err := s.get(filepath.Join(safeName(wc.Name), "kv", safeName(id)+".sqlite"), func(p string) (interface{ Close() error }, error) {
+			return kv.Open(p, nil)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("kv_namespaces %s: %w", ns.Binding, err)
+		}
+		env[ns.Binding] = runtime.Binding{Type: "kv", Name: ns.Binding}
+		backends[ns.Binding] = st
+	}
+	return env, backends, nil
+}
+
+// ProjectBindings opens (or reuses) the D1 databases and KV namespaces of a wrangler
+// project in bindings/storage's layout under the state directory:
+// d1/<database_name>.sqlite and kv/<binding>.sqlite, the files `edged dev` and
+// `edged d1` use, so a project's migrations and data carry over. It is for the
+// project form (one worker per Stores), where the state directory is the project's.
+func (s *Stores) ProjectBindings(cfg *config.Config) (map[string]any, map[string]any, error) {
+	env, backends := map[string]any{}, map[string]any{}
+	for _, db := range cfg.D1Databases {
+		st, err := s.get(storage.D1Path("", db), func(p string) (interface{ Close() error }, error) {
+			return d1.Open(p, nil)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("d1_databases %s: %w", db.Binding, err)
+		}
+		env[db.Binding] = runtime.Binding{Type: "d1", Name: db.Binding}
+		backends[db.Binding] = st
+	}
+	for _, ns := range cfg.KVNamespaces {
+		st, err := s.get(storage.KVPath("", ns), func(p string) (interface{ Close() error }, error) {
 			return kv.Open(p, nil)
 		})
 		if err != nil {

@@ -31,10 +31,24 @@ func (s Single) Config() (*config.Edged, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := strings.Trim(nameChars.ReplaceAllString(strings.ToLower(strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))), "-"), "-")
+	return s.config(workerName(strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))), abs, false)
+}
+
+// workerName turns a file or project name into a valid worker name.
+func workerName(s string) string {
+	name := strings.Trim(nameChars.ReplaceAllString(strings.ToLower(s), "-"), "-")
+	if len(name) > 63 {
+		name = strings.Trim(name[:63], "-")
+	}
 	if name == "" {
 		name = "worker"
 	}
+	return name
+}
+
+// config is the edged.toml of one worker, name, made of path (a script, or a
+// project folder), routed for every host and path on s's listener.
+func (s Single) config(name, path string, isProject bool) (*config.Edged, error) {
 	pat, err := config.ParsePattern("*/*")
 	if err != nil {
 		return nil, err
@@ -44,16 +58,20 @@ func (s Single) Config() (*config.Edged, error) {
 	if err != nil {
 		return nil, err
 	}
+	dir := path
+	if !isProject {
+		dir = filepath.Dir(path)
+	}
 	e := &config.Edged{
-		Path: abs,
-		Dir:  filepath.Dir(abs),
+		Path: path,
+		Dir:  dir,
 		Server: config.Server{
 			MaxHeaderBytes: 64 << 10,
 			MaxBodyBytes:   100 << 20,
 			Timeouts:       config.Timeouts{ReadHeader: 10 * time.Second, Idle: 120 * time.Second, Shutdown: 30 * time.Second},
 			Admin:          config.Admin{Listen: s.Admin, Token: s.Token},
 		},
-		Workers: []config.Worker{{Name: name, Path: abs, Vars: s.Vars, Limits: s.Limits}},
+		Workers: []config.Worker{{Name: name, Path: path, IsProject: isProject, Vars: s.Vars, Limits: s.Limits}},
 		Routes:  routes,
 		Router:  router,
 	}
