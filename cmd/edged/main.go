@@ -15,10 +15,16 @@ var version = "0.1.0-dev"
 
 const usage = `edged — run Workers-style JavaScript handlers
 
-Usage:
-  edged serve <worker.js> [--port 8787] [--host 127.0.0.1] [--var NAME=VALUE]...
-                          [--cpu-ms 50] [--memory-mb 128]
-  edged version
+Usage: edged <command> [arguments]
+
+Commands:
+  serve    serve workers: <worker.js>, [entry] --config wrangler.toml, or --config edged.toml
+  dev      bundle a wrangler project, serve it, and rebuild and swap it on every save
+  build    write a project's bundle and its source map to dist/
+  d1       run SQL and migrations on a project's local D1 databases (execute, migrations)
+  version  print the versions of edged and V8
+
+"edged <command> -h" lists a command's flags.
 `
 
 // commands maps a subcommand to its entry point; each lives in its own file and

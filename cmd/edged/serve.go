@@ -48,6 +48,15 @@ const serveUsage = `Usage:
   edged serve --config edged.toml [--dev-tls] [options]
   edged serve <worker.js> [--port 8787] [--host 127.0.0.1] [--dev-tls] [--var NAME=VALUE]...
                           [--cpu-ms 50] [--memory-mb 128] [--admin 127.0.0.1:9901] [options]
+  edged serve [entry] --config wrangler.toml [--env NAME] [--persist-to DIR]
+                          [--port 8787] [--host 127.0.0.1] [--var NAME=VALUE]... [options]
+
+  The project form bundles a wrangler project as edged dev does and binds its
+  d1_databases, kv_namespaces and the Cache API to the files under --persist-to
+  (default .edged/state next to the config, shared with edged dev and edged d1);
+  its [triggers] crons run on schedule unless --no-crons. --test-scheduled (any
+  form) answers /cdn-cgi/handler/scheduled?cron=... and /__scheduled?cron=... by
+  running the worker's scheduled handler.
 
   SIGHUP (or POST /reload on the admin listener) reloads the config and swaps
   changed workers without dropping requests; SIGINT/SIGTERM drain and exit.
@@ -70,7 +79,11 @@ func serve(args []string) int {
 	maxIsolates := fs.Int("max-isolates", 0, "cap on live isolates in the process; the least recently used idle ones are evicted past it (0: none)")
 	isolateIdle := fs.Duration("isolate-idle", 0, "evict a worker's isolate after it served nothing for this long (0: never)")
 	perWorker := fs.Int("isolates-per-worker", 0, "isolates per worker at most (0: one per CPU)")
-	stateDir := fs.String("state-dir", ".edged/state", "where D1 databases and KV namespaces live, one folder per worker")
+	stateDir := fs.String("state-dir", ".edged/state", "where D1 databases, KV namespaces and the Cache API store live, one folder per worker (edged.toml and single-file forms)")
+	persistTo := fs.String("persist-to", "", "state directory of the project form (default .edged/state next to the wrangler config)")
+	envName := fs.String("env", "", "environment ([env.NAME] section) of the project form")
+	testScheduled := fs.Bool("test-scheduled", false, "answer /cdn-cgi/handler/scheduled?cron=<expr> and /__scheduled?cron=<expr> by running the worker's scheduled handler")
+	noCrons := fs.Bool("no-crons", false, "do not run the project's [triggers] crons on their schedule")
 	var allow egressFlag
 	fs.Var(&allow, "egress-allow", "let workers' fetch() reach a non-public address class (private, loopback, link-local, ...) or CIDR prefix (repeatable); by default only public addresses")
 	vars := varsFlag{}
@@ -79,9 +92,20 @@ func serve(args []string) int {
 	if err != nil {
 		return 2
 	}
-	if (*cfgFile == "") == (len(pos) == 0) || len(pos) > 1 {
-		fmt.Fprintf(os.Stderr, "edged serve: give either --config edged.toml or one worker script\n\n")
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// The project form: an entry with a config, or a config named like wrangler's.
+	project := *cfgFile != "" && (len(pos) == 1 || server.IsWranglerConfig(*cfgFile))
+	switch {
+	case len(pos) > 1 || (*cfgFile == "" && len(pos) == 0):
+		fmt.Fprintf(os.Stderr, "edged serve: give --config edged.toml, one worker script, or [entry] --config wrangler.toml\n\n")
 		fs.Usage()
+		return 2
+	case project && set["state-dir"]:
+		fmt.Fprintf(os.Stderr, "edged serve: a wrangler project keeps its state in --persist-to, not --state-dir\n")
+		return 2
+	case !project && (set["persist-to"] || set["env"]):
+		fmt.Fprintf(os.Stderr, "edged serve: --persist-to and --env are for a wrangler project (--config wrangler.toml)\n")
 		return 2
 	}
 
@@ -110,15 +134,13 @@ func serve(args []string) int {
 		access = slog.New(slog.NewJSONHandler(f, nil))
 	}
 
-	stores := server.NewStores(*stateDir)
-	defer stores.Close()
 	opts := server.HostOptions{
-		Bindings:           stores.Bindings,
 		Egress:             &allow.p,
 		Logger:             logger,
 		AccessLog:          access,
 		IsolateIdleTimeout: *isolateIdle,
 		IsolatesPerWorker:  *perWorker,
+		TestScheduled:      *testScheduled,
 	}
 	if *devTLS {
 		h, _, _ := net.SplitHostPort(net.JoinHostPort(*host, "0"))
@@ -129,7 +151,38 @@ func serve(args []string) int {
 		}
 		opts.DefaultCert = &cert
 	}
-	if *cfgFile != "" {
+	single := server.Single{
+		Addr:   net.JoinHostPort(*host, strconv.Itoa(*port)),
+		TLS:    *devTLS,
+		Vars:   vars,
+		Limits: config.WorkerLimits{CPUMs: int64(*cpuMS), MemoryMB: int64(*memMB)},
+		Admin:  *admin,
+		Token:  os.Getenv("EDGED_ADMIN_TOKEN"),
+	}
+	switch {
+	case project:
+		if !set["cpu-ms"] {
+			single.Limits.CPUMs = 0 // the config's limits.cpu_ms, else the runtime's default
+		}
+		entry := ""
+		if len(pos) == 1 {
+			entry = pos[0]
+		}
+		proj, err := server.NewProject(server.ProjectOptions{Single: single, Entry: entry, ConfigPath: *cfgFile,
+			Env: *envName, PersistTo: *persistTo, Log: logger})
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "edged: %v\n", err)
+			return 1
+		}
+		defer proj.Close()
+		proj.Configure(&opts)
+		if *noCrons {
+			opts.Crons = nil
+		}
+	case *cfgFile != "":
+		stores := server.NewStores(*stateDir)
+		defer stores.Close()
+		opts.Bindings = stores.Bindings
 		opts.LoadConfig = func() (*config.Edged, error) {
 			cfg, warns, err := config.LoadEdged(*cfgFile, nil)
 			for _, w := range warns {
@@ -140,16 +193,11 @@ func serve(args []string) int {
 		if *devTLS {
 			logger.Info("--dev-tls: the self-signed certificate answers server names no [[server.tls]] entry covers")
 		}
-	} else {
-		single := server.Single{
-			File:   pos[0],
-			Addr:   net.JoinHostPort(*host, strconv.Itoa(*port)),
-			TLS:    *devTLS,
-			Vars:   vars,
-			Limits: config.WorkerLimits{CPUMs: int64(*cpuMS), MemoryMB: int64(*memMB)},
-			Admin:  *admin,
-			Token:  os.Getenv("EDGED_ADMIN_TOKEN"),
-		}
+	default:
+		stores := server.NewStores(*stateDir)
+		defer stores.Close()
+		opts.Bindings = stores.Bindings
+		single.File = pos[0]
 		opts.LoadConfig = single.Config
 	}
 	cfg, err := opts.LoadConfig()
@@ -179,7 +227,7 @@ func serve(args []string) int {
 		urls = append(urls, "https://"+x)
 	}
 	what := *cfgFile
-	if what == "" {
+	if len(pos) == 1 {
 		what = pos[0]
 	}
 	fmt.Printf("edged: serving %s on %s\n", what, strings.Join(urls, " "))
