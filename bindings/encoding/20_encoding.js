@@ -261,10 +261,17 @@ function trimAsciiWhitespace(s) {
   return s.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, "");
 }
 
+// The bytes of a BufferSource; a detached buffer holds none (WebIDL), and a zero-length
+// buffer is all a detached one reports.
+const NO_BYTES = new Uint8Array(0);
 function bytesOf(input, prefix) {
   if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer) return input.byteLength === 0 ? NO_BYTES : new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) {
+    const buffer = input.buffer;
+    if (buffer.byteLength === 0) return NO_BYTES;
+    return new Uint8Array(buffer, input.byteOffset, input.byteLength);
+  }
   if (typeof SharedArrayBuffer === "function" && input instanceof SharedArrayBuffer) return new Uint8Array(input);
   throw new TypeError(`${prefix}: parameter 1 is not of type '(ArrayBuffer or ArrayBufferView)'.`);
 }
