@@ -27,6 +27,7 @@ const SharedArrayBufferByteLength = typeof SharedArrayBuffer === "function"
   ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength").get
   : undefined;
 const Uint8ArrayCtor = Uint8Array;
+const NO_BYTES = new Uint8Array(0);
 const FinalizationRegistryCtor = FinalizationRegistry;
 
 function convertFormat(v, prefix) {
@@ -50,14 +51,16 @@ function isBuffer(v, getter) {
 
 // The chunk as bytes: an ArrayBuffer or a view of one (BufferSource; shared memory is
 // not allowed), else a TypeError that errors the stream.
+// A detached buffer holds no bytes (WebIDL).
 function chunkBytes(chunk, name) {
   if (ops.isArrayBufferView(chunk)) {
     const buffer = ops.viewBuffer(chunk);
     if (!isBuffer(buffer, SharedArrayBufferByteLength)) {
-      return new Uint8ArrayCtor(buffer, ops.viewByteOffset(chunk), ops.viewByteLength(chunk));
+      const length = ops.isDetachedBuffer(buffer) ? 0 : ops.viewByteLength(chunk);
+      return length === 0 ? NO_BYTES : new Uint8ArrayCtor(buffer, ops.viewByteOffset(chunk), length);
     }
   } else if (isBuffer(chunk, ArrayBufferByteLength)) {
-    return new Uint8ArrayCtor(chunk);
+    return ArrayBufferByteLength.call(chunk) === 0 ? NO_BYTES : new Uint8ArrayCtor(chunk);
   }
   throw new TypeError(`Failed to execute 'write' on '${name}': The chunk is not an ArrayBuffer or ArrayBufferView (shared memory is not allowed).`);
 }

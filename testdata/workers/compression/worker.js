@@ -98,6 +98,13 @@ async function run() {
     if (format === "deflate") eq("zlib header", (compressed[0] << 8 | compressed[1]) % 31 === 0 && (compressed[0] & 0x0f) === 8, true);
     eq(`${format} round trip`, new TextDecoder().decode((await through(new DecompressionStream(format), [compressed])).out), "Hello, world! xyz");
 
+    // A detached buffer holds no bytes.
+    const gone = text("gone").buffer;
+    const goneView = new Uint8Array(gone, 1);
+    structuredClone(gone, { transfer: [gone] });
+    const withDetached = (await through(new CompressionStream(format), [text("a"), gone, goneView, text("b")])).out;
+    eq(`${format} detached chunks`, new TextDecoder().decode((await through(new DecompressionStream(format), [withDetached])).out), "ab");
+
     // Compressing nothing still makes a valid, empty stream.
     const empty = (await through(new CompressionStream(format), [])).out;
     eq(`${format} empty`, (await through(new DecompressionStream(format), [empty])).out.length, 0);
