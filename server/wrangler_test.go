@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -159,6 +160,26 @@ func deref(p *string) string {
 	return *p
 }
 
+// cronClock is the crons' clock in TestProjectForm: its first reading is 150 ms
+// before a multiple of five minutes, so the fixture's "*/5 * * * *" fires at once,
+// however long the host took to start.
+type cronClock struct {
+	once   sync.Once
+	offset time.Duration
+	at     time.Time // the multiple of five minutes
+}
+
+func (c *cronClock) start() {
+	c.once.Do(func() {
+		real := time.Now()
+		c.at = real.Truncate(5 * time.Minute).Add(5 * time.Minute)
+		c.offset = c.at.Add(-150 * time.Millisecond).Sub(real)
+	})
+}
+
+func (c *cronClock) now() time.Time { c.start(); return time.Now().Add(c.offset) }
+func (c *cronClock) due() time.Time { c.start(); return c.at }
+
 // The project form binds D1, KV and the Cache API from the wrangler config to the
 // files edged dev and edged d1 use, keeps them across a reload, runs scheduled
 // events on demand (--test-scheduled) and on the [triggers] schedule, and closes
@@ -168,12 +189,8 @@ func TestProjectForm(t *testing.T) {
 	state := t.TempDir()
 	migrate(t, dir, state)
 
-	// The crons' clock stands 150 ms before a multiple of five minutes, so the
-	// fixture's "*/5 * * * *" fires at once.
-	real := time.Now()
-	due := real.Truncate(5 * time.Minute).Add(5 * time.Minute)
-	offset := due.Add(-150 * time.Millisecond).Sub(real)
-	ph := startProject(t, dir, state, func() time.Time { return time.Now().Add(offset) })
+	clock := &cronClock{}
+	ph := startProject(t, dir, state, clock.now)
 	if ph.p.StateDir() != state {
 		t.Errorf("StateDir = %q, want --persist-to %q", ph.p.StateDir(), state)
 	}
@@ -182,8 +199,8 @@ func TestProjectForm(t *testing.T) {
 		t.Fatalf("POST /notes = %d %q", st, b)
 	}
 	waitFor(t, 10*time.Second, func() bool { return deref(ph.notes(t).Cron) == "*/5 * * * *" }, "the cron did not fire on its schedule")
-	if !strings.Contains(ph.log.String(), `"scheduled_time":"`+due.UTC().Format(time.RFC3339)+`"`) {
-		t.Errorf("the cron event is not logged with its scheduled time %s:\n%s", due.UTC().Format(time.RFC3339), ph.log.String())
+	if due := clock.due().UTC().Format(time.RFC3339); !strings.Contains(ph.log.String(), `"scheduled_time":"`+due+`"`) {
+		t.Errorf("the cron event is not logged with its scheduled time %s:\n%s", due, ph.log.String())
 	}
 	for _, path := range []string{"/cdn-cgi/handler/scheduled?cron=0+1+*+*+*", "/__scheduled?cron=0+2+*+*+*&time=1700000000000"} {
 		if st, b := ph.do(t, "GET", path, ""); st != 200 || b != "Ran scheduled event\n" {
