@@ -2,6 +2,7 @@ package crypto
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"strconv"
 	"strings"
 )
@@ -21,6 +22,15 @@ func (s spec) str(i int) string {
 	return ""
 }
 
+// hex decodes a field holding bytes in hexadecimal (empty when absent).
+func (s spec) hex(i int) ([]byte, error) {
+	b, err := hex.DecodeString(s.str(i))
+	if err != nil {
+		return nil, operationError("bad algorithm parameter %q", s.str(i))
+	}
+	return b, nil
+}
+
 func (s spec) int(i int) (int, error) {
 	n, err := strconv.Atoi(s.str(i))
 	if err != nil {
@@ -31,12 +41,19 @@ func (s spec) int(i int) (int, error) {
 
 // Sign returns the signature (or MAC) of data.
 //
-//	HMAC:<hash>  RSASSA-PKCS1-v1_5:<hash>  RSA-PSS:<hash>:<saltLength>  ECDSA:<curve>:<hash>  Ed25519
+//	HMAC:<hash>  RSASSA-PKCS1-v1_5:<hash>  RSA-PSS:<hash>:<saltLength>  ECDSA:<curve>:<hash>
+//	Ed25519  Ed448:<context, in hex>
 func Sign(specStr string, key, data []byte) ([]byte, error) {
 	s := parseSpec(specStr)
 	switch s[0] {
 	case "Ed25519":
 		return ed25519Sign(key, data)
+	case "Ed448":
+		ctx, err := s.hex(1)
+		if err != nil {
+			return nil, err
+		}
+		return ed448Sign(key, data, ctx)
 	case "ECDSA":
 		c, err := curveByName(s.str(1))
 		if err != nil {
@@ -73,6 +90,12 @@ func Verify(specStr string, key, sig, data []byte) (bool, error) {
 	switch s[0] {
 	case "Ed25519":
 		return ed25519Verify(key, sig, data), nil
+	case "Ed448":
+		ctx, err := s.hex(1)
+		if err != nil {
+			return false, err
+		}
+		return ed448Verify(key, sig, data, ctx)
 	case "ECDSA":
 		c, err := curveByName(s.str(1))
 		if err != nil {
@@ -164,7 +187,7 @@ func crypt(enc bool, s spec, key, data, params []byte) ([]byte, error) {
 
 // GenerateKey makes a key pair and returns (private, public) key material.
 //
-//	RSA:<modulusLength> (exponent: the publicExponent bytes)  EC:<curve>  Ed25519  X25519
+//	RSA:<modulusLength> (exponent: the publicExponent bytes)  EC:<curve>  Ed25519  X25519  Ed448  X448
 func GenerateKey(specStr string, exponent []byte) (priv, pub []byte, err error) {
 	s := parseSpec(specStr)
 	switch s[0] {
@@ -180,16 +203,16 @@ func GenerateKey(specStr string, exponent []byte) (priv, pub []byte, err error) 
 			return nil, nil, err
 		}
 		return ecGenerate(c)
-	case "Ed25519", "X25519":
+	case "Ed25519", "X25519", "Ed448", "X448":
 		return okpGenerate(s[0])
 	}
 	return nil, nil, notSupported("generateKey: unsupported algorithm %q", s[0])
 }
 
-// DeriveBits derives secret bytes. ECDH and X25519 return the whole shared secret
-// (the caller truncates); the KDFs return exactly the length asked for.
+// DeriveBits derives secret bytes. ECDH, X25519 and X448 return the whole shared
+// secret (the caller truncates); the KDFs return exactly the length asked for.
 //
-//	ECDH:<curve> (a: the peer's point)  X25519 (a: the peer's key)
+//	ECDH:<curve> (a: the peer's point)  X25519, X448 (a: the peer's key)
 //	HKDF:<hash>:<bytes> (a: salt, b: info)  PBKDF2:<hash>:<iterations>:<bytes> (a: salt)
 func DeriveBits(specStr string, key, a, b []byte) ([]byte, error) {
 	s := parseSpec(specStr)
@@ -202,6 +225,8 @@ func DeriveBits(specStr string, key, a, b []byte) ([]byte, error) {
 		return ecdhDerive(c, key, a)
 	case "X25519":
 		return x25519Derive(key, a)
+	case "X448":
+		return x448Derive(key, a)
 	case "HKDF":
 		h, err := hashByName(s.str(1))
 		if err != nil {
@@ -232,12 +257,12 @@ func DeriveBits(specStr string, key, a, b []byte) ([]byte, error) {
 
 // ImportKey parses an asymmetric key. format is spki, pkcs8, raw, jwk-public or
 // jwk-private; for a JWK, data is the packed members (see Pack): n, e, d, p, q, dp,
-// dq, qi for RSA; x, y, d for EC; x, d for Ed25519 and X25519.
+// dq, qi for RSA; x, y, d for EC; x, d for Ed25519, X25519, Ed448 and X448.
 //
 // The result is the key material, and for RSA also the modulus length (decimal
 // text) and the public exponent.
 //
-//	RSA  EC:<curve>  ECDH:<curve> (EC, also admitting the id-ecDH SPKI algorithm)  Ed25519  X25519
+//	RSA  EC:<curve>  ECDH:<curve> (EC, also admitting the id-ecDH SPKI algorithm)  Ed25519  X25519  Ed448  X448
 func ImportKey(specStr, format string, data []byte) ([][]byte, error) {
 	s := parseSpec(specStr)
 	var jwk [][]byte
@@ -283,7 +308,7 @@ func ImportKey(specStr, format string, data []byte) ([][]byte, error) {
 			return nil, err
 		}
 		return [][]byte{key}, nil
-	case "Ed25519", "X25519":
+	case "Ed25519", "X25519", "Ed448", "X448":
 		key, err := okpImport(s[0], format, data, jwk, private)
 		if err != nil {
 			return nil, err
@@ -296,7 +321,7 @@ func ImportKey(specStr, format string, data []byte) ([][]byte, error) {
 // ExportKey encodes asymmetric key material as spki, pkcs8 or raw (one element), or
 // as the JWK members ImportKey takes (jwk).
 //
-//	RSA:<private|public>  EC:<curve>:<private|public>  Ed25519:<...>  X25519:<...>
+//	RSA:<private|public>  EC:<curve>:<private|public>  Ed25519:<...>  X25519:<...>  Ed448:<...>  X448:<...>
 func ExportKey(specStr, format string, key []byte) ([][]byte, error) {
 	s := parseSpec(specStr)
 	private := s[len(s)-1] == "private"
@@ -309,7 +334,7 @@ func ExportKey(specStr, format string, key []byte) ([][]byte, error) {
 			return nil, err
 		}
 		return ecExport(c, format, key, private)
-	case "Ed25519", "X25519":
+	case "Ed25519", "X25519", "Ed448", "X448":
 		return okpExport(s[0], format, key, private)
 	}
 	return nil, notSupported("exportKey: unsupported algorithm %q", s[0])

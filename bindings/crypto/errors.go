@@ -9,6 +9,8 @@
 //	RSA private / public                    PKCS #1 RSAPrivateKey / RSAPublicKey DER
 //	EC private / public                     the scalar d (curve size) / the uncompressed point
 //	Ed25519, X25519 private / public        the 32-byte seed / the 32-byte public key
+//	Ed448 private / public                  the 57-byte seed / the 57-byte public key
+//	X448 private / public                   the 56-byte scalar / the 56-byte public key
 //
 // Algorithm parameters travel in a spec string, fields joined by ':'
 // ("RSA-PSS:SHA-256:32", "AES-GCM:128:12"), because ops take primitives only.

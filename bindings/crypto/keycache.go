@@ -18,6 +18,7 @@ const (
 	kindECDSAPrivate
 	kindECDHPrivate
 	kindEd25519Private
+	kindEd448Private
 	numKeyKinds
 )
 

@@ -360,8 +360,8 @@ func testOKPImportExport(t *testing.T, alg string, seed, pub []byte) {
 	_, err := ImportKey(alg, "jwk-private", Pack([][]byte{pub, other}))
 	wantError(t, alg+" mismatched d", err, "DataError")
 	_, err = ImportKey(alg, "raw", pub[1:])
-	wantError(t, alg+" 31-byte key", err, "DataError")
-	otherAlg := map[string]string{"Ed25519": "X25519", "X25519": "Ed25519"}[alg]
+	wantError(t, alg+" short key", err, "DataError")
+	otherAlg := map[string]string{"Ed25519": "X25519", "X25519": "Ed25519", "Ed448": "X448", "X448": "Ed448"}[alg]
 	spki, _ := ExportKey(alg+":public", "spki", pub)
 	_, err = ImportKey(otherAlg, "spki", spki[0])
 	wantError(t, alg+" spki as "+otherAlg, err, "DataError")
@@ -377,6 +377,12 @@ func FuzzImportKey(f *testing.F) {
 	f.Add("RSA", "jwk-public", Pack([][]byte{{0xc1, 0x01}, {1, 0, 1}}))
 	xpub, _ := okpPublicOf("X25519", bytes.Repeat([]byte{7}, 32))
 	f.Add("X25519", "raw", xpub)
+	_, edPub, _ := GenerateKey("Ed448", nil)
+	edSPKI, _ := ExportKey("Ed448:public", "spki", edPub)
+	f.Add("Ed448", "spki", edSPKI[0])
+	xPriv, _, _ := GenerateKey("X448", nil)
+	xPKCS8, _ := ExportKey("X448:private", "pkcs8", xPriv)
+	f.Add("X448", "pkcs8", xPKCS8[0])
 	f.Fuzz(func(t *testing.T, spec, format string, data []byte) {
 		parts, err := ImportKey(spec, format, data)
 		if err == nil && len(parts) == 0 {
@@ -409,6 +415,7 @@ func BenchmarkSign(b *testing.B) {
 	ecP256, _, _ := GenerateKey("EC:P-256", nil)
 	ecP384, _, _ := GenerateKey("EC:P-384", nil)
 	ed, _, _ := GenerateKey("Ed25519", nil)
+	ed448, _, _ := GenerateKey("Ed448", nil)
 	rsaPriv, _ := testRSAKey(b)
 	for _, bc := range []struct {
 		spec string
@@ -418,6 +425,7 @@ func BenchmarkSign(b *testing.B) {
 		{"ECDSA:P-256:SHA-256", ecP256},
 		{"ECDSA:P-384:SHA-384", ecP384},
 		{"Ed25519", ed},
+		{"Ed448:", ed448},
 		{"RSASSA-PKCS1-v1_5:SHA-256", rsaPriv},
 		{"RSA-PSS:SHA-256:32", rsaPriv},
 	} {
@@ -436,6 +444,7 @@ func BenchmarkVerify(b *testing.B) {
 	msg := bytes.Repeat([]byte("x"), 256)
 	ecPriv, ecPub, _ := GenerateKey("EC:P-256", nil)
 	edPriv, edPub, _ := GenerateKey("Ed25519", nil)
+	ed448Priv, ed448Pub, _ := GenerateKey("Ed448", nil)
 	rsaPriv, rsaPubKey := testRSAKey(b)
 	hmacKey := bytes.Repeat([]byte{1}, 32)
 	for _, bc := range []struct {
@@ -445,6 +454,7 @@ func BenchmarkVerify(b *testing.B) {
 		{"HMAC:SHA-256", hmacKey, hmacKey},
 		{"ECDSA:P-256:SHA-256", ecPriv, ecPub},
 		{"Ed25519", edPriv, edPub},
+		{"Ed448:", ed448Priv, ed448Pub},
 		{"RSASSA-PKCS1-v1_5:SHA-256", rsaPriv, rsaPubKey},
 		{"RSA-PSS:SHA-256:32", rsaPriv, rsaPubKey},
 	} {

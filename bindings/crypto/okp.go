@@ -6,11 +6,25 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"math/big"
+
+	"github.com/cloudflare/circl/sign/ed448"
 )
 
-// Ed25519 and X25519 keys: a 32-byte seed (private) and a 32-byte public key.
+// The CFRG curves: Ed25519 and X25519 on Go's standard library, Ed448 and X448 on
+// circl (okp448.go). A private key is the 32-byte seed (Ed25519), 32-byte scalar
+// (X25519), 57-byte seed (Ed448) or 56-byte scalar (X448); a public key is the
+// curve's encoding of the point, of the same length.
 
-const okpSize = 32
+// okpKeySize is the length of the algorithm's private and public keys.
+func okpKeySize(alg string) int {
+	switch alg {
+	case "Ed448":
+		return 57
+	case "X448":
+		return 56
+	}
+	return 32
+}
 
 func okpGenerate(alg string) (priv, pub []byte, err error) {
 	switch alg {
@@ -26,19 +40,28 @@ func okpGenerate(alg string) (priv, pub []byte, err error) {
 			return nil, nil, err
 		}
 		return k.Bytes(), k.PublicKey().Bytes(), nil
+	case "Ed448":
+		return ed448Generate()
+	case "X448":
+		return x448Generate()
 	}
 	return nil, nil, notSupported("unsupported algorithm %q", alg)
 }
 
-// okpPublicOf derives the public key of a seed.
-func okpPublicOf(alg string, seed []byte) ([]byte, error) {
-	if len(seed) != okpSize {
-		return nil, dataError("%s private keys are 32 bytes, not %d", alg, len(seed))
+// okpPublicOf derives the public key of a private key.
+func okpPublicOf(alg string, priv []byte) ([]byte, error) {
+	if size := okpKeySize(alg); len(priv) != size {
+		return nil, dataError("%s private keys are %d bytes, not %d", alg, size, len(priv))
 	}
-	if alg == "Ed25519" {
-		return ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey), nil
+	switch alg {
+	case "Ed25519":
+		return ed25519.NewKeyFromSeed(priv).Public().(ed25519.PublicKey), nil
+	case "Ed448":
+		return ed448Key(priv).Public().(ed448.PublicKey), nil
+	case "X448":
+		return x448Public(priv), nil
 	}
-	k, err := ecdh.X25519().NewPrivateKey(seed)
+	k, err := ecdh.X25519().NewPrivateKey(priv)
 	if err != nil {
 		return nil, dataError("not a valid X25519 private key")
 	}
@@ -47,13 +70,18 @@ func okpPublicOf(alg string, seed []byte) ([]byte, error) {
 
 // okpImport parses spki, pkcs8 or raw (public) data, or the JWK members x[, d].
 func okpImport(alg, format string, data []byte, jwk [][]byte, private bool) ([]byte, error) {
+	size := okpKeySize(alg)
+	is448 := alg == "Ed448" || alg == "X448"
 	switch format {
 	case "raw":
-		if len(data) != okpSize {
-			return nil, dataError("%s public keys are 32 bytes, not %d", alg, len(data))
+		if len(data) != size {
+			return nil, dataError("%s public keys are %d bytes, not %d", alg, size, len(data))
 		}
 		return append([]byte(nil), data...), nil
 	case "spki":
+		if is448 {
+			return okp448ParseSPKI(alg, data)
+		}
 		k, err := x509.ParsePKIXPublicKey(data)
 		if err != nil {
 			return nil, dataError("not a valid SubjectPublicKeyInfo: %v", err)
@@ -70,6 +98,9 @@ func okpImport(alg, format string, data []byte, jwk [][]byte, private bool) ([]b
 		}
 		return nil, dataError("the SubjectPublicKeyInfo is not of an %s key", alg)
 	case "pkcs8":
+		if is448 {
+			return okp448ParsePKCS8(alg, data)
+		}
 		k, err := x509.ParsePKCS8PrivateKey(data)
 		if err != nil {
 			return nil, dataError("not a valid PKCS #8 private key: %v", err)
@@ -86,14 +117,14 @@ func okpImport(alg, format string, data []byte, jwk [][]byte, private bool) ([]b
 		}
 		return nil, dataError("the PKCS #8 key is not an %s key", alg)
 	case "jwk":
-		if len(jwk) < 1 || len(jwk[0]) != okpSize {
-			return nil, dataError("the JWK's x must be 32 bytes")
+		if len(jwk) < 1 || len(jwk[0]) != size {
+			return nil, dataError("the JWK's x must be %d bytes", size)
 		}
 		if !private {
 			return append([]byte(nil), jwk[0]...), nil
 		}
-		if len(jwk) < 2 || len(jwk[1]) != okpSize {
-			return nil, dataError("the JWK's d must be 32 bytes")
+		if len(jwk) < 2 || len(jwk[1]) != size {
+			return nil, dataError("the JWK's d must be %d bytes", size)
 		}
 		pub, err := okpPublicOf(alg, jwk[1])
 		if err != nil {
@@ -125,6 +156,10 @@ func okpExport(alg, format string, key []byte, private bool) ([][]byte, error) {
 		}
 		return [][]byte{pub}, nil
 	case "spki":
+		if alg == "Ed448" || alg == "X448" {
+			der, err := okp448MarshalSPKI(alg, pub)
+			return [][]byte{der}, err
+		}
 		var k any = ed25519.PublicKey(pub)
 		if alg == "X25519" {
 			xk, err := ecdh.X25519().NewPublicKey(pub)
@@ -136,6 +171,10 @@ func okpExport(alg, format string, key []byte, private bool) ([][]byte, error) {
 		der, err := x509.MarshalPKIXPublicKey(k)
 		return [][]byte{der}, err
 	case "pkcs8":
+		if alg == "Ed448" || alg == "X448" {
+			der, err := okp448MarshalPKCS8(alg, key)
+			return [][]byte{der}, err
+		}
 		var k any = ed25519.NewKeyFromSeed(key)
 		if alg == "X25519" {
 			xk, err := ecdh.X25519().NewPrivateKey(key)
@@ -151,7 +190,7 @@ func okpExport(alg, format string, key []byte, private bool) ([][]byte, error) {
 }
 
 func ed25519Sign(seed, data []byte) ([]byte, error) {
-	if len(seed) != okpSize {
+	if len(seed) != ed25519.SeedSize {
 		return nil, dataError("Ed25519 private keys are 32 bytes")
 	}
 	k, _ := cachedKey(kindEd25519Private, seed, func(seed []byte) (ed25519.PrivateKey, error) {
@@ -163,7 +202,7 @@ func ed25519Sign(seed, data []byte) ([]byte, error) {
 // ed25519Verify rejects, as the WebCrypto spec asks, a public key or an R that is
 // a small-order point, before Go's (cofactorless) verification.
 func ed25519Verify(pub, sig, data []byte) bool {
-	if len(pub) != okpSize || len(sig) != ed25519.SignatureSize {
+	if len(pub) != ed25519.PublicKeySize || len(sig) != ed25519.SignatureSize {
 		return false
 	}
 	if smallOrder(pub) || smallOrder(sig[:32]) {
