@@ -1,8 +1,9 @@
 // WebCrypto's algorithms (W3C Web Cryptography API, with the Secure Curves draft for
-// Ed25519 and X25519): the registry that "normalize an algorithm" reads, the
-// parameter dictionaries, and each algorithm's operations. The cryptography itself
-// is Go's (op_crypto_*); this file checks arguments and usages, parses JWKs and
-// throws the DOMExceptions the spec names. Exposed to 25_subtle.js as priv.webcrypto.
+// Ed25519, X25519, Ed448 and X448): the registry that "normalize an algorithm"
+// reads, the parameter dictionaries, and each algorithm's operations. The
+// cryptography itself is Go's (op_crypto_*); this file checks arguments and usages,
+// parses JWKs and throws the DOMExceptions the spec names. Exposed to 25_subtle.js
+// as priv.webcrypto.
 
 const webidl = priv.webidl;
 const { converters } = webidl;
@@ -145,6 +146,7 @@ const dictionaries = {
   EcKeyGenParams: [["namedCurve", converters.DOMString, true]],
   EcKeyImportParams: [["namedCurve", converters.DOMString, true]],
   EcdhKeyDeriveParams: [["public", cryptoKeyMember, true]],
+  Ed448Params: [["context", bufferSourceMember, false]],
   HkdfParams: [["hash", hashMember, true], ["info", bufferSourceMember, true], ["salt", bufferSourceMember, true]],
   Pbkdf2Params: [["hash", hashMember, true], ["iterations", enforce("unsigned long"), true], ["salt", bufferSourceMember, true]],
 };
@@ -153,18 +155,18 @@ const dictionaries = {
 const aes = (params) => ({ "AES-CTR": params.ctr, "AES-CBC": params.cbc, "AES-GCM": params.gcm });
 const supported = {
   encrypt: { "RSA-OAEP": "RsaOaepParams", ...aes({ ctr: "AesCtrParams", cbc: "AesCbcParams", gcm: "AesGcmParams" }) },
-  sign: { "RSASSA-PKCS1-v1_5": null, "RSA-PSS": "RsaPssParams", ECDSA: "EcdsaParams", Ed25519: null, HMAC: null },
+  sign: { "RSASSA-PKCS1-v1_5": null, "RSA-PSS": "RsaPssParams", ECDSA: "EcdsaParams", Ed25519: null, Ed448: "Ed448Params", HMAC: null },
   digest: { "SHA-1": null, "SHA-256": null, "SHA-384": null, "SHA-512": null },
   generateKey: {
     "RSASSA-PKCS1-v1_5": "RsaHashedKeyGenParams", "RSA-PSS": "RsaHashedKeyGenParams", "RSA-OAEP": "RsaHashedKeyGenParams",
-    ECDSA: "EcKeyGenParams", ECDH: "EcKeyGenParams", Ed25519: null, X25519: null,
+    ECDSA: "EcKeyGenParams", ECDH: "EcKeyGenParams", Ed25519: null, X25519: null, Ed448: null, X448: null,
     ...aes({ ctr: "AesKeyGenParams", cbc: "AesKeyGenParams", gcm: "AesKeyGenParams" }), "AES-KW": "AesKeyGenParams",
     HMAC: "HmacKeyGenParams",
   },
-  deriveBits: { ECDH: "EcdhKeyDeriveParams", X25519: "EcdhKeyDeriveParams", HKDF: "HkdfParams", PBKDF2: "Pbkdf2Params" },
+  deriveBits: { ECDH: "EcdhKeyDeriveParams", X25519: "EcdhKeyDeriveParams", X448: "EcdhKeyDeriveParams", HKDF: "HkdfParams", PBKDF2: "Pbkdf2Params" },
   importKey: {
     "RSASSA-PKCS1-v1_5": "RsaHashedImportParams", "RSA-PSS": "RsaHashedImportParams", "RSA-OAEP": "RsaHashedImportParams",
-    ECDSA: "EcKeyImportParams", ECDH: "EcKeyImportParams", Ed25519: null, X25519: null,
+    ECDSA: "EcKeyImportParams", ECDH: "EcKeyImportParams", Ed25519: null, X25519: null, Ed448: null, X448: null,
     ...aes({ ctr: null, cbc: null, gcm: null }), "AES-KW": null,
     HMAC: "HmacImportParams", HKDF: null, PBKDF2: null,
   },
@@ -553,7 +555,7 @@ function rsaAlgorithm(name) {
 const namedCurves = ["P-256", "P-384", "P-521"];
 const ecdsaJwkAlg = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
 
-// ECDH and X25519 derive the same way: the peer's public key, then the first
+// ECDH, X25519 and X448 derive the same way: the peer's public key, then the first
 // length bits of the shared secret.
 async function deriveShared(alg, key, length, spec) {
   const pub = alg.public;
@@ -638,10 +640,20 @@ function ecAlgorithm(name) {
 }
 
 // ---------------------------------------------------------------------------------
-// Ed25519, X25519
+// Ed25519, X25519, Ed448, X448
+
+// Ed448's context (RFC 8032 §5.2), at most 255 bytes, crosses to Go in hex.
+const ed448MaxContext = 255;
+
+function hexOf(bytes) {
+  let s = "";
+  for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
+  return s;
+}
 
 function okpAlgorithm(name) {
-  const allowed = name === "Ed25519"
+  const signing = name === "Ed25519" || name === "Ed448";
+  const allowed = signing
     ? { private: ["sign"], public: ["verify"] }
     : { private: ["deriveKey", "deriveBits"], public: [] };
   const impl = {
@@ -656,10 +668,10 @@ function okpAlgorithm(name) {
         const jwk = keyData;
         if (jwk.kty !== "OKP") throw dataError(`The JWK "kty" member must be "OKP" for ${name}.`);
         if (jwk.crv !== name) throw dataError(`The JWK "crv" member must be "${name}", not "${jwk.crv}".`);
-        if (name === "Ed25519" && jwk.alg !== undefined && jwk.alg !== "Ed25519" && jwk.alg !== "EdDSA") {
-          throw dataError(`The JWK "alg" member must be "Ed25519" or "EdDSA", not "${jwk.alg}".`);
+        if (signing && jwk.alg !== undefined && jwk.alg !== name && jwk.alg !== "EdDSA") {
+          throw dataError(`The JWK "alg" member must be "${name}" or "EdDSA", not "${jwk.alg}".`);
         }
-        checkJwk(jwk, extractable, usages, name === "Ed25519" ? "sig" : "enc");
+        checkJwk(jwk, extractable, usages, signing ? "sig" : "enc");
         const members = kind === "private" ? ["x", "d"] : ["x"];
         data = pack(members.map((m) => requireMember(jwk, m)));
         goFormat = `jwk-${kind}`;
@@ -679,23 +691,32 @@ function okpAlgorithm(name) {
       if (format !== "jwk") return exportedBytes(parts[0]);
       const jwk = { kty: "OKP", crv: name, x: base64urlEncode(parts[0]) };
       if (parts.length > 1) jwk.d = base64urlEncode(parts[1]);
-      if (name === "Ed25519") jwk.alg = "Ed25519";
+      if (signing) jwk.alg = name;
       return jwkTail(jwk, key);
     },
   };
-  if (name === "Ed25519") {
+  if (signing) {
+    // Ed25519 takes no parameters; Ed448 takes Ed448Params' optional context.
+    const spec = (alg) => {
+      if (name === "Ed25519") return name;
+      const context = alg.context || new Uint8Array(0);
+      if (context.length > ed448MaxContext) {
+        throw operationError(`The Ed448 context must be at most ${ed448MaxContext} bytes, not ${context.length}.`);
+      }
+      return `Ed448:${hexOf(context)}`;
+    };
     impl.sign = async (alg, key, bytes) => {
-      checkKeyType(key, "private", "Ed25519 signing");
-      return core.opAsync(opSign, "Ed25519", K.data(key), bytes);
+      checkKeyType(key, "private", `${name} signing`);
+      return core.opAsync(opSign, spec(alg), K.data(key), bytes);
     };
     impl.verify = async (alg, key, sig, bytes) => {
-      checkKeyType(key, "public", "Ed25519 verification");
-      return core.opAsync(opVerify, "Ed25519", K.data(key), sig, bytes);
+      checkKeyType(key, "public", `${name} verification`);
+      return core.opAsync(opVerify, spec(alg), K.data(key), sig, bytes);
     };
   } else {
     impl.deriveBits = async (alg, key, length) => {
-      checkKeyType(key, "private", "X25519");
-      return deriveShared(alg, key, length, "X25519");
+      checkKeyType(key, "private", name);
+      return deriveShared(alg, key, length, name);
     };
   }
   return impl;
@@ -748,6 +769,8 @@ const algorithms = {
   ECDH: ecAlgorithm("ECDH"),
   Ed25519: okpAlgorithm("Ed25519"),
   X25519: okpAlgorithm("X25519"),
+  Ed448: okpAlgorithm("Ed448"),
+  X448: okpAlgorithm("X448"),
   HKDF: kdfAlgorithm("HKDF"),
   PBKDF2: kdfAlgorithm("PBKDF2"),
 };
