@@ -67,8 +67,9 @@ func opReqBodyRead(l *loop) {
 	}
 	body := req.r.Body
 	size := int64(64 << 10)
-	known := req.r.ContentLength >= 0
-	if rest := req.r.ContentLength - req.bodyRead; known && rest < size {
+	length := req.r.ContentLength // req.r is cleared when the request finishes
+	known := length >= 0
+	if rest := length - req.bodyRead; known && rest < size {
 		size = rest
 	}
 	go func() {
@@ -90,7 +91,7 @@ func opReqBodyRead(l *loop) {
 			c.kind, c.bytes = v8.Bytes, buf[:n]
 			c.onDeliver = func() {
 				req.bodyRead += int64(n)
-				req.bodyEOF = err == io.EOF || (known && req.bodyRead >= req.r.ContentLength)
+				req.bodyEOF = err == io.EOF || (known && req.bodyRead >= length)
 			}
 		case err != nil && err != io.EOF:
 			c.ok, c.kind, c.str = false, v8.String, "TypeError\x00reading the request body: "+err.Error()
