@@ -1,7 +1,7 @@
 // Self-checking WebCrypto fixture. GET /<group> runs one group of assertions against
 // crypto.subtle and answers "ok" or the list of failures. Known-answer vectors come
 // from FIPS 180, RFC 4231, RFC 3394, the GCM specification, NIST SP 800-38A,
-// RFC 5869, RFC 6070, RFC 7748 and RFC 8032.
+// RFC 5869, RFC 6070, RFC 7748 and RFC 8032 (the 448 vectors too).
 
 const subtle = crypto.subtle;
 const enc = new TextEncoder();
@@ -213,6 +213,76 @@ const groups = {
     const zero = await subtle.importKey("raw", new Uint8Array(32), "X25519", false, []);
     await t.rejects("X25519 small-order peer", () => subtle.deriveBits({ name: "X25519", public: zero }, a, 256), "OperationError");
     await t.rejects("X25519 public usages", () => subtle.importKey("raw", bobPub, "X25519", false, ["deriveBits"]), "SyntaxError");
+  },
+
+  async okp448(t) {
+    // RFC 8032 §7.4, "1 octet" and "1 octet (with context)".
+    const seed = unhex("c4eab05d357007c632f3dbb48489924d552b08fe0c353a0d4a1f00acda2c463afbea67c5e8d2877c5e3bc397a659949ef8021e954e0a12274e");
+    const pub = unhex("43ba28f430cdff456ae531545f7ecd0ac834a55d9358c0372bfa0c6c6798c0866aea01eb00742802b8438ea4cb82169c235160627b4c3a9480");
+    const msg = unhex("03");
+    const want = "26b8f91727bd62897af15e41eb43c377efb9c610d48f2335cb0bd0087810f4352541b143c4b981b7e18f62de8ccdf633fc1bf037ab7cd779805e0dbcc0aae1cbcee1afb2e027df36bc04dcecbf154336c19f0af7e0a6472905e799f1953d2a0ff3348ab21aa4adafd1d234441cf807c03a00";
+    const wantFoo = "d4f8f6131770dd46f40867d6fd5d5055de43541f8c5e35abbcd001b32a89f7d2151f7647f11d8ca2ae279fb842d607217fce6e042f6815ea000c85741de5c8da1144a6a1aba7f96de42505d7a7298524fda538fccbbb754f578c1cad10d54d0d5428407e85dcbc98a49155c13764e66c3c00";
+    const priv = await subtle.importKey("jwk", { kty: "OKP", crv: "Ed448", x: b64url(pub), d: b64url(seed), alg: "EdDSA" }, "Ed448", true, ["sign"]);
+    t.eq("Ed448 RFC 8032", hex(await subtle.sign("Ed448", priv, msg)), want);
+    t.eq("Ed448 RFC 8032 with context", hex(await subtle.sign({ name: "Ed448", context: enc.encode("foo") }, priv, msg)), wantFoo);
+    const pubKey = await subtle.importKey("raw", pub, { name: "ed448" }, true, ["verify"]);
+    t.eq("Ed448 algorithm", pubKey.algorithm, { name: "Ed448" });
+    t.eq("Ed448 verify", await subtle.verify("Ed448", pubKey, unhex(want), msg), true);
+    t.eq("Ed448 verify with context", await subtle.verify({ name: "Ed448", context: enc.encode("foo") }, pubKey, unhex(wantFoo), msg), true);
+    t.eq("Ed448 verify under another context", await subtle.verify({ name: "Ed448", context: enc.encode("bar") }, pubKey, unhex(wantFoo), msg), false);
+    t.eq("Ed448 jwk", await subtle.exportKey("jwk", pubKey), { kty: "OKP", crv: "Ed448", x: b64url(pub), alg: "Ed448", key_ops: ["verify"], ext: true });
+    const jwk = await subtle.exportKey("jwk", priv);
+    t.eq("Ed448 private jwk", [jwk.d, jwk.x, jwk.alg], [b64url(seed), b64url(pub), "Ed448"]);
+    const pkcs8 = await subtle.exportKey("pkcs8", priv);
+    t.eq("Ed448 pkcs8", hex(pkcs8), "3047020100300506032b6571043b0439" + hex(seed));
+    const fromPkcs8 = await subtle.importKey("pkcs8", pkcs8, "Ed448", false, ["sign"]);
+    t.eq("Ed448 pkcs8 round trip", hex(await subtle.sign("Ed448", fromPkcs8, msg)), want);
+    const spki = await subtle.exportKey("spki", pubKey);
+    t.eq("Ed448 spki", hex(spki), "3043300506032b6571033a00" + hex(pub));
+    const fromSpki = await subtle.importKey("spki", spki, "Ed448", false, ["verify"]);
+    t.eq("Ed448 spki round trip", await subtle.verify("Ed448", fromSpki, unhex(want), msg), true);
+    const pair = await subtle.generateKey("Ed448", false, ["sign", "verify"]);
+    const s2 = await subtle.sign({ name: "Ed448" }, pair.privateKey, enc.encode("x"));
+    t.eq("Ed448 generated", [s2.byteLength, await subtle.verify("Ed448", pair.publicKey, s2, enc.encode("x"))], [114, true]);
+    t.eq("Ed448 generated usages", [pair.publicKey.usages, pair.privateKey.usages], [["verify"], ["sign"]]);
+    await t.rejects("Ed448 context over 255 bytes", () => subtle.sign({ name: "Ed448", context: new Uint8Array(256) }, priv, msg), "OperationError");
+    await t.rejects("Ed448 context not a buffer", () => subtle.sign({ name: "Ed448", context: "foo" }, priv, msg), "TypeError");
+    await t.rejects("Ed448 56-byte raw key", () => subtle.importKey("raw", pub.slice(1), "Ed448", false, ["verify"]), "DataError");
+    await t.rejects("Ed448 jwk alg Ed25519", () => subtle.importKey("jwk", { kty: "OKP", crv: "Ed448", x: b64url(pub), alg: "Ed25519" }, "Ed448", false, ["verify"]), "DataError");
+    await t.rejects("Ed448 key as Ed25519", () => subtle.importKey("spki", spki, "Ed25519", false, ["verify"]), "DataError");
+    await t.rejects("Ed448 sign with the public key", () => subtle.sign("Ed448", pubKey, msg), "InvalidAccessError");
+
+    // RFC 7748 §6.2.
+    const alice = unhex("9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b");
+    const alicePub = unhex("9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bbc836647241d953d40c5b12da88120d53177f80e532c41fa0");
+    const bobPub = unhex("3eb7a829b0cd20f5bcfc0b599b6feccf6da4627107bdb0d4f345b43027d8b972fc3e34fb4232a13ca706dcb57aec3dae07bdc1c67bf33609");
+    const shared = "07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d";
+    const a = await subtle.importKey("jwk", { kty: "OKP", crv: "X448", x: b64url(alicePub), d: b64url(alice) }, "X448", true, ["deriveBits", "deriveKey"]);
+    const b = await subtle.importKey("raw", bobPub, "X448", true, []);
+    t.eq("X448 RFC 7748", hex(await subtle.deriveBits({ name: "X448", public: b }, a, 448)), shared);
+    t.eq("X448 whole secret", hex(await subtle.deriveBits({ name: "X448", public: b }, a)), shared);
+    t.eq("X448 truncated", hex(await subtle.deriveBits({ name: "X448", public: b }, a, 100)), shared.slice(0, 25) + "0");
+    const aes = await subtle.deriveKey({ name: "X448", public: b }, a, { name: "AES-GCM", length: 256 }, true, ["encrypt"]);
+    t.eq("X448 deriveKey", hex(await subtle.exportKey("raw", aes)), shared.slice(0, 64));
+    await t.rejects("X448 too many bits", () => subtle.deriveBits({ name: "X448", public: b }, a, 456), "OperationError");
+    const xPkcs8 = await subtle.exportKey("pkcs8", a);
+    t.eq("X448 pkcs8", hex(xPkcs8), "3046020100300506032b656f043a0438" + hex(alice));
+    const xSpki = await subtle.exportKey("spki", b);
+    t.eq("X448 spki", hex(xSpki), "3042300506032b656f033900" + hex(bobPub));
+    const a2 = await subtle.importKey("pkcs8", xPkcs8, "X448", false, ["deriveBits"]);
+    const b2 = await subtle.importKey("spki", xSpki, "X448", false, []);
+    t.eq("X448 DER round trip", hex(await subtle.deriveBits({ name: "X448", public: b2 }, a2, 448)), shared);
+    t.eq("X448 jwk", await subtle.exportKey("jwk", b), { kty: "OKP", crv: "X448", x: b64url(bobPub), key_ops: [], ext: true });
+    const zero = await subtle.importKey("raw", new Uint8Array(56), "X448", false, []);
+    await t.rejects("X448 small-order peer", () => subtle.deriveBits({ name: "X448", public: zero }, a, 448), "OperationError");
+    await t.rejects("X448 public usages", () => subtle.importKey("raw", bobPub, "X448", false, ["deriveBits"]), "SyntaxError");
+    const x25519 = await subtle.generateKey("X25519", false, ["deriveBits"]);
+    await t.rejects("X448 with an X25519 peer", () => subtle.deriveBits({ name: "X448", public: x25519.publicKey }, a, 448), "InvalidAccessError");
+    const p1 = await subtle.generateKey("X448", false, ["deriveBits"]);
+    const p2 = await subtle.generateKey({ name: "X448" }, true, ["deriveBits"]);
+    const s12 = await subtle.deriveBits({ name: "X448", public: p2.publicKey }, p1.privateKey, 448);
+    const s21 = await subtle.deriveBits({ name: "X448", public: p1.publicKey }, p2.privateKey, 448);
+    t.eq("X448 generated", [s12.byteLength, hex(s12)], [56, hex(s21)]);
   },
 
   async rsa(t) {
