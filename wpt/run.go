@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/edged-dev/edged/bindings/fetch"
 	"github.com/edged-dev/edged/runtime"
 )
 
@@ -68,6 +69,7 @@ type Runner struct {
 
 	mu    sync.Mutex
 	files map[string]string // cache of support scripts (testharness.js, helpers)
+	srv   *server           // the stand-in for wptserve (server.go)
 }
 
 // NewRunner checks that root looks like a WPT checkout.
@@ -75,7 +77,8 @@ func NewRunner(root string) (*Runner, error) {
 	if _, err := os.Stat(filepath.Join(root, "resources", "testharness.js")); err != nil {
 		return nil, fmt.Errorf("wpt: %s is not a WPT checkout (no resources/testharness.js): %w", root, err)
 	}
-	return &Runner{Root: root, files: map[string]string{}}, nil
+	installResolver()
+	return &Runner{Root: root, files: map[string]string{}, srv: &server{root: root, stash: map[string]any{}}}, nil
 }
 
 // rewrites are the paths wptserve serves from another file (tools/serve/serve.py).
@@ -147,7 +150,6 @@ func (r *Runner) Script(t Test) (string, error) {
 		"url":     t.ScriptURL(),
 		"title":   t.Title,
 		"timeout": r.timeout(t).Milliseconds(),
-		"files":   r.staticFiles(t, append([]string{body}, metas...)),
 	})
 	if err != nil {
 		return "", err
@@ -209,7 +211,17 @@ const grace = 5 * time.Second
 // that does not finish in its timeout is a TIMEOUT.
 func (r *Runner) Run(t Test) Result {
 	start := time.Now()
+	ts, err := r.srv.listen()
+	if err != nil {
+		return Result{Test: t, Status: ERROR, Message: "wpt server: " + err.Error()}
+	}
+	// The worker's fetch() reaches this test's server for the fake hosts (fakenet.go).
+	fetch.Configure(t.ID(), fetch.Options{Control: dialTo(ts.port()), MaxSubrequests: 1 << 20})
 	res := r.run(t)
+	fetch.Forget(t.ID())
+	if notes := ts.close(); len(notes) > 0 {
+		res.Console += strings.Join(notes, "\n") + "\n"
+	}
 	res.Test = t
 	res.Duration = time.Since(start)
 	return res

@@ -8,7 +8,8 @@ import (
 
 // TestRunnerFixtures runs the stand-in suite under testdata/suite (its own small
 // testharness.js) through real workers: META scripts, globals, variants, the
-// static-file fetch, top-level errors and timeouts.
+// server that fetch() reaches (static files, Go handlers, fake hosts), top-level
+// errors and timeouts.
 func TestRunnerFixtures(t *testing.T) {
 	const root = "testdata/suite"
 	r, err := NewRunner(root)
@@ -37,7 +38,7 @@ func TestRunnerFixtures(t *testing.T) {
 		{"a/fail.any.js", OK, "passes=PASS, fails=FAIL", ""},
 		{"a/throws.any.js", ERROR, "defined before the throw=PASS", "top level threw"},
 		{"a/hang.any.js", TIMEOUT, "quick=PASS, never settles=TIMEOUT", ""},
-		{"a/fetch.any.js", OK, "static file=PASS, server handler=PASS", ""},
+		{"a/fetch.any.js", OK, "static file=PASS, Go handler=PASS, another host and port=PASS, server handler=PASS, https=PASS", ""},
 		{"a/variant.any.js?one", OK, "variant ?one=PASS", ""},
 		{"a/variant.any.js?two", OK, "variant ?two=PASS", ""},
 		{"a/syntax.any.js", ERROR, "", "missing ) after argument list"},
@@ -56,6 +57,9 @@ func TestRunnerFixtures(t *testing.T) {
 			}
 			if res.Status != c.status || strings.Join(got, ", ") != c.subtests || !strings.Contains(res.Message, c.message) {
 				t.Errorf("got %s %q [%s], want %s %q [%s]\nconsole: %s", res.Status, res.Message, strings.Join(got, ", "), c.status, c.message, c.subtests, res.Console)
+			}
+			if c.id == "a/fetch.any.js" && !strings.Contains(res.Console, "wpt server: no handler for GET /a/resources/handler.py") {
+				t.Errorf("console does not note the missing handler: %q", res.Console)
 			}
 		})
 	}

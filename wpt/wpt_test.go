@@ -8,14 +8,16 @@ import (
 )
 
 // slow are left out of TestWPT to keep it under a minute on two cores; `make wpt`
-// (the command) runs them: CPU-heavy crypto (PBKDF2, RSA key generation), a test
-// that waits out its timeout, and the WebSocket tests, which wait a second each
-// after failing for want of WebSocket.
+// (the command) runs them: CPU-heavy crypto (PBKDF2, RSA key generation), tests
+// that wait out their timeout or a slowly trickled body, and the WebSocket tests,
+// which wait a second each after failing for want of WebSocket.
 var slow = []string{
 	"WebCryptoAPI/derive_bits_keys/pbkdf2.",
 	"WebCryptoAPI/generateKey/successes_RSA",
 	"WebCryptoAPI/import_export/rsa_importKey.",
 	"streams/readable-byte-streams/bad-buffers-and-views.",
+	"fetch/api/basic/error-after-response.", // waits out its long timeout
+	"fetch/api/basic/stream-response.",      // a trickled body: about two seconds
 	"websockets/",
 }
 
