@@ -32,9 +32,10 @@ const (
 	hookMakeError
 	hookFlushRejections
 	hookScheduled
+	hookContextReady
 )
 
-var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled"}
+var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled", "contextReady"}
 
 // jsFile is one bootstrap file.
 type jsFile struct {

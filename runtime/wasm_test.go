@@ -46,3 +46,12 @@ func TestArrayBufferTransfer(t *testing.T) {
 		t.Errorf("got %q (console: %s)", got, log)
 	}
 }
+
+// WebAssembly's streaming functions exist when the module's top level runs.
+func TestWasmStreamingAtTopLevel(t *testing.T) {
+	w, log := newTestWorker(t, `const kinds = [typeof WebAssembly.compileStreaming, typeof WebAssembly.instantiateStreaming];
+export default { fetch() { return new Response(kinds.join(",")); } };`, Limits{})
+	if _, got := getVia(t, w, "/"); got != "function,function" {
+		t.Errorf("got %q (console: %s)", got, log)
+	}
+}

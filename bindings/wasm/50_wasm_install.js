@@ -1,5 +1,5 @@
 // Installs WebAssembly.compileStreaming / instantiateStreaming (35_wasm.js) in each
-// context, when the worker's module has loaded: the first moment after the snapshot was
-// restored at which the bootstrap runs, through the env builders of 45_dispatch.js.
+// context restored from the snapshot, before user code runs (V8 adds the WebAssembly
+// object to each new context, so the snapshot cannot carry them).
 
-priv.envBuilders.push(() => priv.installWasmStreaming());
+priv.onContextReady.push(() => priv.installWasmStreaming());

@@ -177,6 +177,13 @@ function flushRejections() {
   }
 }
 
+// Functions run in every new context restored from the snapshot, before user code:
+// for what a snapshot cannot hold (V8 installs WebAssembly per context).
+priv.onContextReady = [];
+function contextReady() {
+  for (const f of priv.onContextReady) f();
+}
+
 core.hooks = {
   resolveOps,
   moduleLoaded: undefined,
@@ -185,4 +192,6 @@ core.hooks = {
   timers: runTimers,
   makeError,
   flushRejections,
+  scheduled: undefined,
+  contextReady,
 };

@@ -38,6 +38,8 @@ enum HookSlot {
 	kHookTimers = 4,
 	kHookMakeError = 5,
 	kHookFlushRejections = 6,
+	kHookScheduled = 7,
+	kHookContextReady = 8,
 	kHookCount = 16,
 };
 
@@ -728,10 +730,16 @@ edg_isolate* edg_isolate_new(const char* snap, size_t snaplen, size_t heap_limit
 				Local<Value> f;
 				if (hooks->Get(ctx, i).ToLocal(&f) && f->IsFunction()) e->hooks[i].Reset(isolate, f.As<Function>());
 			}
+			// What the snapshot cannot hold (V8 adds WebAssembly to each new context)
+			// is set up now, before any user code runs.
+			if (!e->hooks[kHookContextReady].IsEmpty()) {
+				TryCatch tc(isolate);
+				if (e->hooks[kHookContextReady].Get(isolate)->Call(ctx, Undefined(isolate), 0, nullptr).IsEmpty()) ok = false;
+			}
 		}
 	}
 	if (!ok) {
-		*err = strdup("snapshot has no hooks (was it made by edg_snapshot_create?)");
+		*err = strdup("snapshot has no hooks, or its contextReady hook threw (was it made by edg_snapshot_create?)");
 		edg_isolate_dispose(e);
 		return nullptr;
 	}
