@@ -36,6 +36,7 @@ var Dirs = []string{
 	"hr-time",
 	"console",
 	"webidl/ecmascript-binding",
+	"webidl/idlharness.any.js",
 	"webmessaging",
 	"websockets",
 }

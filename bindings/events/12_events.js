@@ -8,13 +8,15 @@ const { converters, configureInterface, defineConstants, illegalConstructorKey }
 // ---------------------------------------------------------------------------------
 // DOMException
 
-// name → legacy code, in the order of the WebIDL error names table.
+// name → legacy code: the names of the WebIDL error names table that have one.
+// DOMStringSizeError, NoDataAllowedError and ValidationError left the table (their
+// constants stay), so their code is 0 like any other name.
 const legacyCodes = {
-  IndexSizeError: 1, DOMStringSizeError: 2, HierarchyRequestError: 3, WrongDocumentError: 4,
-  InvalidCharacterError: 5, NoDataAllowedError: 6, NoModificationAllowedError: 7,
+  IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4,
+  InvalidCharacterError: 5, NoModificationAllowedError: 7,
   NotFoundError: 8, NotSupportedError: 9, InUseAttributeError: 10, InvalidStateError: 11,
   SyntaxError: 12, InvalidModificationError: 13, NamespaceError: 14, InvalidAccessError: 15,
-  ValidationError: 16, TypeMismatchError: 17, SecurityError: 18, NetworkError: 19,
+  TypeMismatchError: 17, SecurityError: 18, NetworkError: 19,
   AbortError: 20, URLMismatchError: 21, QuotaExceededError: 22, TimeoutError: 23,
   InvalidNodeTypeError: 24, DataCloneError: 25,
 };
@@ -28,45 +30,109 @@ const legacyConstants = {
   INVALID_NODE_TYPE_ERR: 24, DATA_CLONE_ERR: 25,
 };
 
-class DOMException extends Error {
-  #name;
-  #message;
+// WebIDL: DOMException.prototype inherits from Error.prototype, but the interface
+// object itself from Function.prototype (it is not a subclass of Error). So the class
+// extends nothing, its instances are made by the Error constructor (real error
+// objects, with a stack) with new.target's prototype, and the internal slots are
+// kept in a WeakMap.
+const NativeError = Error;
+const ReflectConstruct = Reflect.construct;
+const WeakMapGet = WeakMap.prototype.get;
+const WeakMapSet = WeakMap.prototype.set;
+const WeakMapHas = WeakMap.prototype.has;
+const domExceptionSlots = new WeakMap(); // instance → { name, message }
+
+function domExceptionSlot(e) {
+  const slot = webidl.isObject(e) ? WeakMapGet.call(domExceptionSlots, e) : undefined;
+  if (slot === undefined) throw webidl.illegalInvocation();
+  return slot;
+}
+
+// Makes a DOMException (of new.target's class) with the given name and message.
+function newDOMException(newTarget, message, name, options) {
+  const e = ReflectConstruct(NativeError, [], newTarget);
+  // Error() gave it an own "message" only when given one: it has none.
+  if (options !== undefined && webidl.isObject(options) && "cause" in options) {
+    Object.defineProperty(e, "cause", { value: options.cause, writable: true, enumerable: false, configurable: true });
+  }
+  WeakMapSet.call(domExceptionSlots, e, { name, message });
+  // V8 formats `stack` from name and message: capture it now that they are set.
+  if (typeof NativeError.captureStackTrace === "function") NativeError.captureStackTrace(e, newTarget);
+  return e;
+}
+
+class DOMException {
   constructor(message = "", options = "Error") {
-    super();
-    this.#message = converters.DOMString(message, webidl.ctorPrefix("DOMException"), "Argument 1");
+    const prefix = webidl.ctorPrefix("DOMException");
+    message = converters.DOMString(message, prefix, "Argument 1");
     let name = "Error";
     if (webidl.isObject(options)) {
-      if ("cause" in options) {
-        Object.defineProperty(this, "cause", { value: options.cause, writable: true, enumerable: false, configurable: true });
-      }
-      if (options.name !== undefined) name = converters.DOMString(options.name, webidl.ctorPrefix("DOMException"), "name");
+      const n = options.name;
+      if (n !== undefined) name = converters.DOMString(n, prefix, "name");
     } else if (options !== undefined) {
-      name = converters.DOMString(options, webidl.ctorPrefix("DOMException"), "Argument 2");
+      name = converters.DOMString(options, prefix, "Argument 2");
     }
-    this.#name = name;
-    // V8 formats `stack` lazily from name and message; make the header right now.
-    if (typeof Error.captureStackTrace === "function") Error.captureStackTrace(this, DOMException);
+    return newDOMException(new.target, message, name, options);
   }
-  get name() {
-    if (!(#name in this)) throw webidl.illegalInvocation();
-    return this.#name;
-  }
-  get message() {
-    if (!(#name in this)) throw webidl.illegalInvocation();
-    return this.#message;
-  }
-  get code() {
-    if (!(#name in this)) throw webidl.illegalInvocation();
-    return legacyCodes[this.#name] || 0;
-  }
-  static {
-    priv.isDOMException = (v) => v !== null && typeof v === "object" && #name in v;
-  }
+  get name() { return domExceptionSlot(this).name; }
+  get message() { return domExceptionSlot(this).message; }
+  get code() { return legacyCodes[domExceptionSlot(this).name] || 0; }
 }
+Object.setPrototypeOf(DOMException.prototype, NativeError.prototype);
 configureInterface(DOMException);
 defineConstants(DOMException, legacyConstants);
 core.defineGlobal("DOMException", DOMException);
 priv.DOMException = DOMException;
+priv.isDOMException = (v) => webidl.isObject(v) && WeakMapHas.call(domExceptionSlots, v);
+priv.domExceptionData = (e) => {
+  const slot = domExceptionSlot(e);
+  return { name: slot.name, message: slot.message };
+};
+
+// QuotaExceededError (WebIDL): a DOMException named "QuotaExceededError" with the
+// quota and the amount requested, when known.
+const quotaSlots = new WeakMap(); // instance → { quota, requested }
+
+function quotaOption(options, key, prefix) {
+  const v = options[key];
+  if (v === undefined) return null;
+  const d = converters.double(v, prefix, key);
+  if (d < 0) throw new RangeError(`${prefix}: '${key}' must not be negative.`);
+  return d;
+}
+
+class QuotaExceededError extends DOMException {
+  constructor(message = "", options = undefined) {
+    const prefix = webidl.ctorPrefix("QuotaExceededError");
+    message = converters.DOMString(message, prefix, "Argument 1");
+    let quota = null, requested = null;
+    if (options !== undefined && options !== null) {
+      if (!webidl.isObject(options)) throw new TypeError(`${prefix}: The provided value is not of type 'QuotaExceededErrorOptions'.`);
+      quota = quotaOption(options, "quota", prefix);
+      requested = quotaOption(options, "requested", prefix);
+      if (quota !== null && requested !== null && requested < quota) {
+        throw new RangeError(`${prefix}: 'requested' must not be less than 'quota'.`);
+      }
+    }
+    super(message, "QuotaExceededError");
+    WeakMapSet.call(quotaSlots, this, { quota, requested });
+  }
+  get quota() { return quotaSlot(this).quota; }
+  get requested() { return quotaSlot(this).requested; }
+}
+
+function quotaSlot(e) {
+  const slot = webidl.isObject(e) ? WeakMapGet.call(quotaSlots, e) : undefined;
+  if (slot === undefined) throw webidl.illegalInvocation();
+  return slot;
+}
+configureInterface(QuotaExceededError);
+core.defineGlobal("QuotaExceededError", QuotaExceededError);
+priv.QuotaExceededError = QuotaExceededError;
+priv.quotaExceededData = (e) => {
+  const slot = webidl.isObject(e) ? WeakMapGet.call(quotaSlots, e) : undefined;
+  return slot === undefined ? null : { quota: slot.quota, requested: slot.requested };
+};
 
 // ---------------------------------------------------------------------------------
 // Event
