@@ -138,6 +138,8 @@ priv.quotaExceededData = (e) => {
 // Event
 
 const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
+const ObjectDefineProperty = Object.defineProperty;
+let isTrustedDescriptor; // set by Event's static block
 
 const eventInitDict = webidl.dictionary("EventInit", [
   { key: "bubbles", converter: converters.boolean, defaultValue: false },
@@ -173,6 +175,9 @@ class Event {
       this.#composed = init.composed;
     }
     this.#timeStamp = core.now();
+    // [LegacyUnforgeable]: an own, non-configurable accessor of every event, with one
+    // getter function shared by all.
+    ObjectDefineProperty(this, "isTrusted", isTrustedDescriptor);
   }
 
   static #check(e) {
@@ -205,7 +210,6 @@ class Event {
   }
   get defaultPrevented() { Event.#check(this); return this.#canceled; }
   get composed() { Event.#check(this); return this.#composed; }
-  get isTrusted() { Event.#check(this); return this.#trusted; }
   get timeStamp() { Event.#check(this); return this.#timeStamp; }
   initEvent(type, bubbles = false, cancelable = false) {
     Event.#check(this);
@@ -247,11 +251,16 @@ class Event {
       canceled: (e) => e.#canceled,
       setTrusted(e) { e.#trusted = true; },
     };
+    isTrustedDescriptor = {
+      get: Object.getOwnPropertyDescriptor({ get isTrusted() { Event.#check(this); return this.#trusted; } }, "isTrusted").get,
+      set: undefined,
+      enumerable: true,
+      configurable: false,
+    };
   }
 }
 defineConstants(Event, { NONE, CAPTURING_PHASE, AT_TARGET, BUBBLING_PHASE });
 configureInterface(Event);
-// isTrusted is [LegacyUnforgeable]: keep it non-configurable on the prototype.
 core.defineGlobal("Event", Event);
 priv.Event = Event;
 const EI = priv.eventInternals;
