@@ -73,3 +73,17 @@ function __wpt_run(source, url) {
     reportError(e);
   }
 }
+
+// A service worker's registration fires install once the script ran; testharness.js
+// waits for it (or a message) before it can complete in a ServiceWorkerGlobalScope,
+// which is what an edged worker's global is.
+// What it needs is taken now: tests may change the global's prototype chain.
+const __wpt_install = (function () {
+  "use strict";
+  const serviceWorker = typeof ServiceWorkerGlobalScope === "function" && self instanceof ServiceWorkerGlobalScope;
+  const dispatch = typeof EventTarget === "function" ? EventTarget.prototype.dispatchEvent : undefined;
+  const Ev = Event;
+  return function () {
+    if (serviceWorker && dispatch !== undefined) dispatch.call(globalThis, new Ev("install"));
+  };
+})();

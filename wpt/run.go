@@ -170,8 +170,9 @@ func (r *Runner) Script(t Test) (string, error) {
 	lit, _ := json.Marshal(body)
 	url, _ := json.Marshal(t.origin() + "/" + t.File)
 	fmt.Fprintf(&b, "\n__wpt_run(%s, %s);\n", lit, url)
-	// As wptserve's worker wrapper: the file is loaded, the harness may finish.
-	b.WriteString("done();\n")
+	// As wptserve's worker wrapper: the file is loaded, the harness may finish; as a
+	// service worker's registration: install fires.
+	b.WriteString("done();\n__wpt_install();\n")
 	return b.String(), nil
 }
 

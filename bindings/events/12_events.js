@@ -714,18 +714,53 @@ priv.globalTarget = globalTarget;
 function defineGlobalMethod(name, fn) {
   Object.defineProperty(globalThis, name, { value: fn, writable: true, enumerable: true, configurable: true });
 }
-defineGlobalMethod("addEventListener", function addEventListener(type, listener, options = undefined) {
-  webidl.requiredArguments(arguments.length, 2, webidl.methodPrefix("EventTarget", "addEventListener"));
-  return EventTarget.prototype.addEventListener.call(globalTarget, type, listener, options);
-});
-defineGlobalMethod("removeEventListener", function removeEventListener(type, listener, options = undefined) {
-  webidl.requiredArguments(arguments.length, 2, webidl.methodPrefix("EventTarget", "removeEventListener"));
-  return EventTarget.prototype.removeEventListener.call(globalTarget, type, listener, options);
-});
-defineGlobalMethod("dispatchEvent", function dispatchEvent(event) {
-  webidl.requiredArguments(arguments.length, 1, webidl.methodPrefix("EventTarget", "dispatchEvent"));
-  return EventTarget.prototype.dispatchEvent.call(globalTarget, event);
-});
+
+// The global scope's interfaces, as on Workers: globalThis is a ServiceWorkerGlobalScope,
+// which is a WorkerGlobalScope, which is an EventTarget. addEventListener and friends
+// are EventTarget.prototype's, reached through the global's prototype chain (their
+// brand check takes the global, or undefined/null this, for the hidden target).
+class WorkerGlobalScope extends EventTarget {
+  constructor(key = undefined) {
+    if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
+    super();
+  }
+}
+class ServiceWorkerGlobalScope extends WorkerGlobalScope {
+  constructor(key = undefined) {
+    if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
+    super(key);
+  }
+}
+configureInterface(WorkerGlobalScope);
+configureInterface(ServiceWorkerGlobalScope);
+core.defineGlobal("WorkerGlobalScope", WorkerGlobalScope);
+core.defineGlobal("ServiceWorkerGlobalScope", ServiceWorkerGlobalScope);
+Object.setPrototypeOf(globalThis, ServiceWorkerGlobalScope.prototype);
+for (const cls of [WorkerGlobalScope, ServiceWorkerGlobalScope]) {
+  Object.defineProperty(cls, "length", { value: 0, writable: false, enumerable: false, configurable: true });
+}
+priv.WorkerGlobalScope = WorkerGlobalScope;
+
+// Defines a WindowOrWorkerGlobalScope attribute as WebIDL places it in a worker: an
+// accessor on WorkerGlobalScope.prototype whose getter takes the global (or an
+// undefined/null this, as for a [Global]) and rejects other receivers. A
+// [Replaceable] one has a setter that shadows it with an own data property.
+webidl.defineGlobalScopeAttribute = function defineGlobalScopeAttribute(name, get, replaceable) {
+  const check = (self) => {
+    if (self !== undefined && self !== null && self !== globalThis) throw webidl.illegalInvocation();
+  };
+  const holder = {
+    get [name]() { check(this); return get(); },
+    set [name](v) {
+      check(this);
+      Object.defineProperty(globalThis, name, { value: v, writable: true, enumerable: true, configurable: true });
+    },
+  };
+  const desc = Object.getOwnPropertyDescriptor(holder, name);
+  Object.defineProperty(WorkerGlobalScope.prototype, name, {
+    get: desc.get, set: replaceable ? desc.set : undefined, enumerable: true, configurable: true,
+  });
+};
 const globalCheck = (t) => (t === undefined || t === null || t === globalThis ? globalTarget : (() => { throw webidl.illegalInvocation(); })());
 for (const name of ["error", "unhandledrejection", "rejectionhandled"]) {
   const holder = {};

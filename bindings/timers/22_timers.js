@@ -426,12 +426,18 @@ class Performance extends priv.EventTarget {
   }
 }
 configureInterface(Performance);
+// Interfaces without a constructor have length 0, whatever the internal key argument.
+for (const cls of [PerformanceEntry, PerformanceMeasure, Performance]) {
+  Object.defineProperty(cls, "length", { value: 0, writable: false, enumerable: false, configurable: true });
+}
 const performance = new Performance(illegalConstructorKey);
 core.defineGlobal("Performance", Performance);
 core.defineGlobal("PerformanceEntry", PerformanceEntry);
 core.defineGlobal("PerformanceMark", PerformanceMark);
 core.defineGlobal("PerformanceMeasure", PerformanceMeasure);
-core.defineGlobal("performance", performance);
+// performance is a WindowOrWorkerGlobalScope attribute: a [Replaceable] getter on
+// WorkerGlobalScope.prototype (which is not [Global]), not an own property of the global.
+webidl.defineGlobalScopeAttribute("performance", () => performance, true);
 priv.registerPlatformObject((v) => priv.isEventTarget(v));
 priv.registerPlatformObject((v) => v instanceof PerformanceEntry);
 
