@@ -31,10 +31,16 @@ import (
 var fakeIP = net.IPv4(127, 0, 87, 1).To4()
 
 // servedPort says whether the runner serves a port of the fake hosts: wptserve's
-// plain HTTP ones. The others (https, h2, ws, wss) fail to connect, saying so.
+// HTTP/1.1 ones, plain and over TLS. The others (h2, ws, wss) fail to connect,
+// saying so.
 func servedPort(port string) error {
-	if port == subValues["ports[http][0]"] || port == subValues["ports[http][1]"] {
+	switch port {
+	case subValues["ports[http][0]"], subValues["ports[http][1]"]:
 		return nil
+	case subValues["ports[https][0]"], subValues["ports[https][1]"]:
+		if serverTLS() != nil {
+			return nil
+		}
 	}
 	kind := "another port"
 	for k, v := range subValues {
@@ -48,10 +54,11 @@ func servedPort(port string) error {
 var installOnce sync.Once
 
 // installResolver makes the names under web-platform.test resolve to fakeIP in this
-// process.
+// process, and makes it trust the fake server's certificate (faketls.go).
 func installResolver() {
 	installOnce.Do(func() {
 		net.DefaultResolver = &net.Resolver{PreferGo: true, Dial: dialDNS}
+		installTrust()
 	})
 }
 

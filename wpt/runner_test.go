@@ -38,7 +38,7 @@ func TestRunnerFixtures(t *testing.T) {
 		{"a/fail.any.js", OK, "passes=PASS, fails=FAIL", ""},
 		{"a/throws.any.js", ERROR, "defined before the throw=PASS", "top level threw"},
 		{"a/hang.any.js", TIMEOUT, "quick=PASS, never settles=TIMEOUT", ""},
-		{"a/fetch.any.js", OK, "static file=PASS, Go handler=PASS, another host and port=PASS, server handler=PASS, https=PASS", ""},
+		{"a/fetch.any.js", OK, "static file=PASS, Go handler=PASS, another host and port=PASS, server handler=PASS, https=PASS, h2 port=PASS", ""},
 		{"a/variant.any.js?one", OK, "variant ?one=PASS", ""},
 		{"a/variant.any.js?two", OK, "variant ?two=PASS", ""},
 		{"a/syntax.any.js", ERROR, "", "missing ) after argument list"},

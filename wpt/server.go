@@ -3,6 +3,7 @@ package wpt
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -268,8 +269,28 @@ func readRequest(br *bufio.Reader) (*request, error) {
 	return req, nil
 }
 
+// sniffedConn is a connection whose first bytes were peeked by r.
+type sniffedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c sniffedConn) Read(b []byte) (int, error) { return c.r.Read(b) }
+
 func (ts *testServer) serveConn(c net.Conn) {
 	br := bufio.NewReader(c)
+	// The https ports reach the same listener: a TLS handshake starts with 0x16.
+	if first, err := br.Peek(1); err == nil && first[0] == 0x16 && serverTLS() != nil {
+		tc := tls.Server(sniffedConn{c, br}, serverTLS())
+		tc.SetDeadline(time.Now().Add(10 * time.Second))
+		if err := tc.Handshake(); err != nil {
+			ts.note("wpt server: TLS handshake: %v", err)
+			return
+		}
+		tc.SetDeadline(time.Time{})
+		c = tc
+		br = bufio.NewReader(c)
+	}
 	bw := bufio.NewWriter(c)
 	for {
 		req, err := readRequest(br)

@@ -158,10 +158,12 @@ func TestFakeDNS(t *testing.T) {
 	if r := answerDNS(query("notweb-platform.test", 1)); r != nil {
 		t.Errorf("notweb-platform.test is not ours: % x", r)
 	}
-	if err := servedPort("8443"); err == nil || !strings.Contains(err.Error(), "(https) needs the WPT server") {
-		t.Errorf("8443: %v", err)
+	if err := servedPort("9000"); err == nil || !strings.Contains(err.Error(), "(h2) needs the WPT server") {
+		t.Errorf("9000: %v", err)
 	}
-	if servedPort("8000") != nil || servedPort("8001") != nil {
-		t.Errorf("8000 and 8001 are served")
+	for _, p := range []string{"8000", "8001", "8443", "8444"} {
+		if err := servedPort(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
 	}
 }

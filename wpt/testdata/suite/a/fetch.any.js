@@ -23,12 +23,16 @@ promise_test(async () => {
   assert_equals(/needs the WPT server/.test(await r.text()), true, "body");
 }, "server handler");
 promise_test(async () => {
+  const r = await fetch("https://www.web-platform.test:8443/a/resources/data.json");
+  assert_equals((await r.json()).answer, 42);
+}, "https");
+promise_test(async () => {
   try {
-    await fetch("https://web-platform.test:8443/a/resources/data.json");
+    await fetch("https://web-platform.test:9000/a/resources/data.json");
   } catch (e) {
     assert_equals(e.name, "TypeError");
     assert_equals(/needs the WPT server/.test(e.message), true, "message");
     return;
   }
   throw new Error("fetch resolved");
-}, "https");
+}, "h2 port");
