@@ -359,12 +359,23 @@ class File extends Blob {
       internalArgs = { parts, size: sumSize(parts), type, name, lastModified: lastModified === undefined ? Date.now() : lastModified };
       return new File(INTERNAL);
     };
+    priv.fileLastModified = (f) => f.#lastModified;
   }
 }
 
 configureInterface(File);
 core.defineGlobal("File", File);
 priv.File = File;
+
+// Blob and File are [Serializable]: a copy shares the (immutable) bytes, and keeps
+// the type, and a File's name and lastModified. A subclass instance comes back as a
+// Blob or a File.
+priv.registerSerializable(priv.isBlob, (b) => {
+  const parts = priv.blobParts(b).slice();
+  const type = priv.blobType(b);
+  if (priv.isFile(b)) return priv.newFile(parts, priv.fileName(b), type, priv.fileLastModified(b));
+  return makeBlob(parts, priv.blobSize(b), type);
+});
 
 for (const [cls, name] of [[Blob, "Blob"], [File, "File"]]) {
   Object.defineProperty(cls.prototype, Symbol.for("nodejs.util.inspect.custom"), {

@@ -143,7 +143,6 @@ configureInterface(FormData);
 core.defineGlobal("FormData", FormData);
 priv.FormData = FormData;
 priv.registerPlatformObject((v) => priv.isFormData(v));
-priv.registerPlatformObject((v) => priv.isBlob(v));
 
 Object.defineProperty(FormData.prototype, Symbol.for("nodejs.util.inspect.custom"), {
   value: function inspectFormData(depth, options) {

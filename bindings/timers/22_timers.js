@@ -63,6 +63,10 @@ const ObjectPrototypeToString = Object.prototype.toString;
 const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
 const ArrayBufferSlice = ArrayBuffer.prototype.slice;
+const ArrayBufferTransfer = ArrayBuffer.prototype.transfer; // runtime/js/01_arraybuffer.js
+const ArrayBufferDetachedDesc = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, "detached");
+const ArrayBufferDetached = ArrayBufferDetachedDesc !== undefined ? ArrayBufferDetachedDesc.get : undefined;
+function isDetachedBuffer(b) { return ArrayBufferDetached !== undefined && ArrayBufferDetached.call(b); }
 const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
 const TypedArrayToStringTag = ObjectGetOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get;
 const DataViewByteLength = ObjectGetOwnPropertyDescriptor(DataView.prototype, "byteLength").get;
@@ -78,6 +82,28 @@ const errorCtors = { Error, EvalError, RangeError, ReferenceError, SyntaxError, 
 // Platform objects (Headers, Request, ...) are not serializable; files register a test.
 const platformObjectTests = [];
 priv.registerPlatformObject = (test) => platformObjectTests.push(test);
+
+// Serializable platform objects (HTML's [Serializable]: Blob, File, DOMException, ...):
+// files register a test and the steps that make the copy, clone(value, cloneValue)
+// where cloneValue(v) clones a member value with the same memory. They are tried
+// before anything else, so a subclass instance deserializes as its closest
+// serializable superclass, and a deleted global does not matter.
+const serializables = [];
+priv.registerSerializable = (test, clone) => serializables.push({ test, clone });
+
+// Transferable platform objects (MessagePort, ...) besides ArrayBuffer: files register
+// a test and hooks: detached(v) says whether v can no longer be transferred, and
+// transfer(v) detaches v and returns the object the clone holds in its place. While
+// the value is serialized a transferred object stands for itself, so its own
+// platform-object test does not reject it.
+const transferables = [];
+priv.registerTransferable = (test, hooks) => transferables.push({ test, detached: hooks.detached, transfer: hooks.transfer });
+function transferableOf(v) {
+  for (let i = 0; i < transferables.length; i++) {
+    if (transferables[i].test(v)) return transferables[i];
+  }
+  return undefined;
+}
 
 function dataCloneError(what) {
   return new DOMException(`${what} could not be cloned.`, "DataCloneError");
@@ -105,10 +131,17 @@ function cloneValue(value, memory) {
   if (value === null) return null;
   const seen = memory.get(value);
   if (seen !== undefined) return seen;
+  let out;
   if (type === "function") throw dataCloneError(describe(value));
+  for (let i = 0; i < serializables.length; i++) {
+    if (serializables[i].test(value)) {
+      out = serializables[i].clone(value, (v) => cloneValue(v, memory));
+      memory.set(value, out);
+      return out;
+    }
+  }
 
   const tag = ObjectPrototypeToString.call(value);
-  let out;
   switch (tag) {
     case "[object Boolean]":
     case "[object Number]":
@@ -139,6 +172,7 @@ function cloneValue(value, memory) {
     if (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer) {
       throw new DOMException("not implemented: cloning a SharedArrayBuffer", "DataCloneError");
     }
+    if (isDetachedBuffer(value)) throw new DOMException("A detached ArrayBuffer could not be cloned.", "DataCloneError");
     out = ArrayBufferSlice.call(value, 0);
     memory.set(value, out);
     return out;
@@ -186,11 +220,6 @@ function cloneValue(value, memory) {
     }
     return out;
   }
-  if (priv.isDOMException !== undefined && priv.isDOMException(value)) {
-    out = new DOMException(value.message, value.name);
-    memory.set(value, out);
-    return out;
-  }
   if (Array.isArray(value)) {
     out = new Array(value.length);
     memory.set(value, out);
@@ -210,6 +239,42 @@ function cloneValue(value, memory) {
   copyProperties(value, out, memory);
   return out;
 }
+
+// DOMException and QuotaExceededError (12_events.js) are serializable: name and
+// message (and quota and requested), plus the stack as browsers keep it.
+priv.registerSerializable(priv.isDOMException, (v) => {
+  const { name, message } = priv.domExceptionData(v);
+  const q = priv.quotaExceededData(v);
+  let out;
+  if (q !== null) {
+    const options = {};
+    if (q.quota !== null) options.quota = q.quota;
+    if (q.requested !== null) options.requested = q.requested;
+    out = new priv.QuotaExceededError(message, options);
+  } else {
+    out = new DOMException(message, name);
+  }
+  const stack = ObjectGetOwnPropertyDescriptor(v, "stack");
+  if (stack !== undefined && "value" in stack && typeof stack.value === "string") {
+    Object.defineProperty(out, "stack", { value: stack.value, writable: true, enumerable: false, configurable: true });
+  }
+  return out;
+});
+
+// URL and URLSearchParams (24_url.js, loaded later) are platform objects that are
+// not serializable. Their brand check is one of their getters; the prototype test
+// first keeps ordinary objects from paying for a thrown TypeError.
+function brandTest(getClass, getter) {
+  let get = null;
+  return (v) => {
+    const cls = getClass();
+    if (cls === undefined || !(v instanceof cls)) return false;
+    if (get === null) get = ObjectGetOwnPropertyDescriptor(cls.prototype, getter).get;
+    return tryCall(get, v);
+  };
+}
+priv.registerPlatformObject(brandTest(() => priv.URL, "href"));
+priv.registerPlatformObject(brandTest(() => priv.URLSearchParams, "size"));
 
 function copyProperties(from, to, memory) {
   const keys = Object.keys(from);
@@ -233,23 +298,40 @@ function structuredClone(value, options = undefined) {
   }
   const memory = new Map();
   const seenTransfer = new Set();
+  const others = []; // [object, hooks, placeholder] of the transferables that are not ArrayBuffers
   for (let i = 0; i < transfer.length; i++) {
     const t = transfer[i];
     if (seenTransfer.has(t)) throw new DOMException("Transfer list contains duplicate entries.", "DataCloneError");
     seenTransfer.add(t);
-    if (!isArrayBuffer(t)) throw new DOMException(`Value at index ${i} of the transfer list is not transferable.`, "DataCloneError");
-    if (typeof ArrayBuffer.prototype.transfer !== "function") {
-      throw new DOMException("not implemented: transferring an ArrayBuffer (this engine cannot detach buffers from JS)", "DataCloneError");
+    if (isArrayBuffer(t)) {
+      if (typeof ArrayBufferTransfer !== "function") {
+        throw new DOMException("not implemented: transferring an ArrayBuffer (this engine cannot detach buffers from JS)", "DataCloneError");
+      }
+      if (isDetachedBuffer(t)) throw new DOMException(`ArrayBuffer at index ${i} is already detached.`, "DataCloneError");
+      continue;
     }
+    const hooks = transferableOf(t);
+    if (hooks === undefined) throw new DOMException(`Value at index ${i} of the transfer list is not transferable.`, "DataCloneError");
+    if (hooks.detached(t)) throw new DOMException(`Value at index ${i} of the transfer list is detached.`, "DataCloneError");
+    const placeholder = {};
+    memory.set(t, placeholder);
+    others.push([t, hooks, placeholder]);
   }
   const result = cloneValue(value, memory);
   // Transfer: the clone takes the data, the originals are detached. Views in the clone
-  // were built over copies, so rebuild them over the transferred buffers.
+  // were built over copies, so rebuild them over the transferred buffers; the other
+  // transferables' placeholders become the objects their transfer steps give.
   if (transfer.length > 0) {
     const moved = new Map();
     for (const t of transfer) {
+      if (!isArrayBuffer(t)) continue;
       const copy = memory.get(t);
-      moved.set(copy, t.transfer());
+      // A buffer in the transfer list that the value does not reach still detaches.
+      const taken = ArrayBufferTransfer.call(t);
+      if (copy !== undefined) moved.set(copy, taken);
+    }
+    for (let i = 0; i < others.length; i++) {
+      moved.set(others[i][2], others[i][1].transfer(others[i][0]));
     }
     return retarget(result, moved, new Set());
   }
