@@ -130,6 +130,10 @@ func TestWorkers(t *testing.T) {
 			fixtureBindings(t, dir, &cfg)
 			// One isolate, so that cases may observe state left by earlier ones.
 			cfg.Limits.Isolates = 1
+			// Fixtures check behaviour, not limits (limits_test.go does): the
+			// self-checking batteries run hundreds of assertions in one request, and
+			// the race detector slows the Go side of every op.
+			cfg.Limits.CPU = 5 * time.Second
 			client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			w, err := New(cfg)
 			if err != nil {
