@@ -208,6 +208,110 @@ function parsePatternString(input, options, encode) {
   return parts;
 }
 
+// The standard compiles patterns with the "v" flag, which V8 10.2 lacks; they are
+// compiled with "u" after the v-only class syntax is rewritten into u syntax: escaped
+// "reserved punctuators" in a class ([^\:]) lose their backslash, and classes with
+// nested classes or set operations become alternatives and lookaheads matching the
+// same code point ([A--B] is (?:(?!B)A), [A&&B] is (?:(?=B)A), [^E] is (?:(?!E)[^])).
+// String literals in classes (\q{...}) are not rewritten: those patterns still fail.
+const RESERVED_PUNCTUATORS = "&!#%,:;<=>@`~";
+
+// The end (exclusive) of the escape that starts at src[i] === "\\".
+function escapeEnd(src, i) {
+  const c = src[i + 1];
+  if ((c === "p" || c === "P" || (c === "u" && src[i + 2] === "{")) && src.indexOf("}", i) > 0) return src.indexOf("}", i) + 1;
+  if (c === "u") return i + 6;
+  if (c === "x") return i + 4;
+  if (c === "c") return i + 3;
+  return i + 2;
+}
+
+// One member of a v-mode class: returns [member, end], where member is the text of a
+// u-mode class member (a character, an escape or a range) or a parsed nested class.
+function parseClassOperand(src, i) {
+  if (src[i] === "[") return parseVClass(src, i);
+  let text, end;
+  if (src[i] === "\\") {
+    end = escapeEnd(src, i);
+    const d = src[i + 1];
+    if (d === "q") throw new SyntaxError("class string literal");
+    text = RESERVED_PUNCTUATORS.includes(d) && end === i + 2 ? d : src.slice(i, end);
+  } else {
+    const cp = src.codePointAt(i);
+    end = i + (cp > 0xffff ? 2 : 1);
+    text = src.slice(i, end);
+    if ("\\]^[-".includes(text)) text = "\\" + text;
+  }
+  return [text, end];
+}
+
+// A v-mode class starting at src[i] === "[": returns [{negate, op, items}, end].
+function parseVClass(src, i) {
+  let j = i + 1;
+  const negate = src[j] === "^";
+  if (negate) j++;
+  let op = "";
+  const items = [];
+  while (j < src.length && src[j] !== "]") {
+    if (src.startsWith("&&", j) || src.startsWith("--", j)) {
+      const o = src.slice(j, j + 2);
+      if (op !== "" && op !== o) throw new SyntaxError("mixed set operators");
+      op = o;
+      j += 2;
+      continue;
+    }
+    let [item, end] = parseClassOperand(src, j);
+    if (typeof item === "string" && src[end] === "-" && src[end + 1] !== "-" && src[end + 1] !== "]") {
+      const [to, end2] = parseClassOperand(src, end + 1);
+      if (typeof to !== "string") throw new SyntaxError("range to a class");
+      item = item + "-" + to;
+      end = end2;
+    }
+    items.push(item);
+    j = end;
+  }
+  if (j >= src.length) throw new SyntaxError("unterminated class");
+  return [{ negate, op, items }, j + 1];
+}
+
+// u-mode source matching one code point in the class.
+function emitVClass(cls) {
+  let inner;
+  if (cls.op === "" && cls.items.every((x) => typeof x === "string")) {
+    return "[" + (cls.negate ? "^" : "") + cls.items.join("") + "]";
+  }
+  const parts = cls.items.map((x) => (typeof x === "string" ? "[" + x + "]" : emitVClass(x)));
+  if (cls.op === "&&") inner = "(?:" + parts.slice(1).map((x) => "(?=" + x + ")").join("") + parts[0] + ")";
+  else if (cls.op === "--") inner = "(?:" + parts.slice(1).map((x) => "(?!" + x + ")").join("") + parts[0] + ")";
+  else inner = "(?:" + parts.join("|") + ")";
+  return cls.negate ? "(?:(?!" + inner + ")[^])" : inner;
+}
+
+function vToU(src) {
+  if (src.indexOf("[") < 0) return src;
+  let out = "";
+  try {
+    for (let i = 0; i < src.length;) {
+      const c = src[i];
+      if (c === "\\") {
+        const end = escapeEnd(src, i);
+        out += src.slice(i, end);
+        i = end;
+      } else if (c === "[") {
+        const [cls, end] = parseVClass(src, i);
+        out += emitVClass(cls);
+        i = end;
+      } else {
+        out += c;
+        i++;
+      }
+    }
+  } catch {
+    return src; // not rewritable: RegExp reports the error
+  }
+  return out;
+}
+
 function generateRegexp(parts, options) {
   let out = "^";
   const names = [];
@@ -218,7 +322,7 @@ function generateRegexp(parts, options) {
       continue;
     }
     names.push(part.name);
-    let value = part.value;
+    let value = part.type === REGEXP ? vToU(part.value) : part.value;
     if (part.type === SEGMENT_WILDCARD) value = segmentWildcardRegexp(options);
     else if (part.type === FULL_WILDCARD) value = ".*";
     const single = part.modifier === M_NONE || part.modifier === M_OPTIONAL;
@@ -309,7 +413,96 @@ function compileComponent(input, encode, options) {
     regexp,
     names,
     hasRegexpGroups: parts.some((p) => p.type === REGEXP),
+    parts,
+    encode,
+    options,
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// compareComponent and generate (the tentative additions the WPT tests cover, as
+// Chromium ships them)
+
+// Part types and modifiers from the least to the most specific.
+const TYPE_RANK = { [FULL_WILDCARD]: 0, [REGEXP]: 1, [SEGMENT_WILDCARD]: 2, [FIXED]: 3 };
+const MODIFIER_RANK = { [M_ZERO_OR_MORE]: 0, [M_OPTIONAL]: 1, [M_ONE_OR_MORE]: 2, [M_NONE]: 3 };
+const EMPTY_FIXED_PART = { type: FIXED, value: "", modifier: M_NONE, name: "", prefix: "", suffix: "" };
+
+function compareValues(a, b) { return a < b ? -1 : a > b ? 1 : 0; }
+
+// Orders two parts by how specific they are: type, then modifier, then the fixed
+// texts (value, prefix, suffix) in code unit order. Names do not matter.
+function compareParts(a, b) {
+  return compareValues(TYPE_RANK[a.type], TYPE_RANK[b.type]) ||
+    compareValues(MODIFIER_RANK[a.modifier], MODIFIER_RANK[b.modifier]) ||
+    compareValues(a.value, b.value) ||
+    compareValues(a.prefix, b.prefix) ||
+    compareValues(a.suffix, b.suffix);
+}
+
+// Compares part lists part by part; a list that ends first is compared as if it went
+// on with an empty fixed part.
+function comparePartLists(left, right) {
+  const n = Math.min(left.length, right.length);
+  for (let i = 0; i < n; i++) {
+    const r = compareParts(left[i], right[i]);
+    if (r !== 0) return r;
+  }
+  if (left.length > n) return compareParts(left[n], EMPTY_FIXED_PART);
+  if (right.length > n) return compareParts(EMPTY_FIXED_PART, right[n]);
+  return 0;
+}
+
+// WebIDL enum URLPatternComponent.
+function toComponent(v, prefix) {
+  const s = String(v);
+  if (!COMPONENTS.includes(s)) {
+    throw new TypeError(`${prefix}: The provided value '${s}' is not a valid enum value of type URLPatternComponent.`);
+  }
+  return s;
+}
+
+// WebIDL record<USVString, USVString>.
+function toGroups(v, prefix) {
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) {
+    throw new TypeError(`${prefix}: parameter 2 is not of type 'record<USVString, USVString>'.`);
+  }
+  const out = new Map();
+  for (const key of Reflect.ownKeys(v)) {
+    if (typeof key === "symbol") continue;
+    const desc = Object.getOwnPropertyDescriptor(v, key);
+    if (desc === undefined || !desc.enumerable) continue;
+    out.set(toUSVString(key), toUSVString(v[key]));
+  }
+  return out;
+}
+
+// Fills a component's pattern with group values. Only fixed text and named segment
+// wildcards without modifiers can be generated; each value goes through the
+// component's encoding and must still be one segment.
+function generateComponent(component, groups, prefix) {
+  const segment = new RegExp("^(?:" + segmentWildcardRegexp(component.options) + ")$", "u");
+  let out = "";
+  for (const part of component.parts) {
+    if (part.modifier !== M_NONE) throw new TypeError(`${prefix}: cannot generate a part with a '${part.modifier}' modifier.`);
+    if (part.type === FIXED) {
+      out += part.value;
+      continue;
+    }
+    if (part.type !== SEGMENT_WILDCARD) throw new TypeError(`${prefix}: cannot generate a part that is a regular expression or a wildcard.`);
+    if (!groups.has(part.name)) throw new TypeError(`${prefix}: no value for the group '${part.name}'.`);
+    let encoded;
+    try {
+      encoded = component.encode(groups.get(part.name));
+    } catch (e) {
+      throw new TypeError(`${prefix}: invalid value for the group '${part.name}': ${e.message}`);
+    }
+    if (RegExpPrototypeExec.call(segment, encoded) === null) {
+      throw new TypeError(`${prefix}: the value of the group '${part.name}' is not one segment.`);
+    }
+    out += part.prefix + encoded + part.suffix;
+  }
+  return out;
 }
 
 function matchesSpecialScheme(component) {
@@ -702,6 +895,31 @@ class URLPattern {
     for (const k of COMPONENTS) if (c[k].hasRegexpGroups) return true;
     return false;
   }
+
+  generate(component, groups) {
+    const prefix = "Failed to execute 'generate' on 'URLPattern'";
+    const c = URLPattern.#components(this);
+    if (arguments.length < 2) throw new TypeError(`${prefix}: 2 arguments required, but only ${arguments.length} present.`);
+    component = toComponent(component, prefix);
+    return generateComponent(c[component], toGroups(groups, prefix), prefix);
+  }
+
+  static compareComponent(component, left, right) {
+    const prefix = "Failed to execute 'compareComponent' on 'URLPattern'";
+    if (arguments.length < 3) throw new TypeError(`${prefix}: 3 arguments required, but only ${arguments.length} present.`);
+    component = toComponent(component, prefix);
+    const l = URLPattern.#components(left, prefix, 2);
+    const r = URLPattern.#components(right, prefix, 3);
+    return comparePartLists(l[component].parts, r[component].parts);
+  }
+
+  static #components(p, prefix, position) {
+    if (p === null || typeof p !== "object" || !(#c in p)) {
+      if (prefix === undefined) throw new TypeError("Illegal invocation");
+      throw new TypeError(`${prefix}: parameter ${position} is not of type 'URLPattern'.`);
+    }
+    return p.#c;
+  }
 }
 
 function match(c, input, baseURL, baseGiven) {
@@ -763,10 +981,15 @@ function match(c, input, baseURL, baseGiven) {
 }
 
 Object.defineProperty(URLPattern.prototype, Symbol.toStringTag, { value: "URLPattern", configurable: true });
-for (const name of ["test", "exec", ...COMPONENTS, "hasRegExpGroups"]) {
+for (const name of ["test", "exec", ...COMPONENTS, "hasRegExpGroups", "generate"]) {
   const d = Object.getOwnPropertyDescriptor(URLPattern.prototype, name);
   d.enumerable = true;
   Object.defineProperty(URLPattern.prototype, name, d);
+}
+{
+  const d = Object.getOwnPropertyDescriptor(URLPattern, "compareComponent");
+  d.enumerable = true;
+  Object.defineProperty(URLPattern, "compareComponent", d);
 }
 
 priv.URLPattern = URLPattern;
