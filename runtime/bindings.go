@@ -8,6 +8,7 @@ import (
 	_ "github.com/edged-dev/edged/bindings/compression"
 	_ "github.com/edged-dev/edged/bindings/crypto"
 	_ "github.com/edged-dev/edged/bindings/d1"
+	_ "github.com/edged-dev/edged/bindings/encoding"
 	_ "github.com/edged-dev/edged/bindings/fetch"
 	_ "github.com/edged-dev/edged/bindings/kv"
 	_ "github.com/edged-dev/edged/bindings/websocket"
