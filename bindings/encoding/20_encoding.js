@@ -1,5 +1,5 @@
-// TextEncoder, TextDecoder (UTF-8, UTF-16LE/BE, the legacy single-byte encodings and
-// x-user-defined) and atob/btoa, in plain JS.
+// TextEncoder, TextDecoder and atob/btoa. UTF-8, UTF-16LE/BE, the legacy single-byte
+// encodings and x-user-defined decode in plain JS; the legacy multi-byte ones in a Go op.
 // WHATWG Encoding Standard; forgiving-base64 from the HTML Standard.
 
 const webidl = priv.webidl;
@@ -229,6 +229,26 @@ class SingleByteDecoder {
   }
 }
 
+// The legacy multi-byte encodings (gb18030 and GBK, Big5, EUC-JP, ISO-2022-JP, Shift_JIS,
+// EUC-KR) decode in Go (bindings/encoding/cjk.go): their indexes, some 73,000 code
+// points, stay out of the snapshot. The op keeps nothing between calls; what a stream
+// carries over (the bytes of an incomplete sequence, ISO-2022-JP's mode) is `state`,
+// which the op reads and updates in place.
+const opDecode = core.ops.op_encoding_decode;
+const MULTI_BYTE_STATE_SIZE = 5;
+const multiByte = new Set(["gbk", "gb18030", "big5", "euc-jp", "iso-2022-jp", "shift_jis", "euc-kr"]);
+
+class MultiByteDecoder {
+  constructor(fatal, encoding) {
+    this.fatal = fatal;
+    this.encoding = encoding;
+    this.state = new Uint8Array(MULTI_BYTE_STATE_SIZE);
+  }
+  decode(input, flush) {
+    return core.opSync(opDecode, this.encoding, input, this.state, flush, this.fatal);
+  }
+}
+
 // Labels and single-byte indexes of the Encoding Standard arrive from the generated
 // 20_encoding_indexes.js through priv.addEncodingData (run once, while the snapshot is
 // made). labels: label → encoding name in lower case (TextDecoder.encoding spells it so).
@@ -246,10 +266,12 @@ priv.addEncodingData = function addEncodingData(labelsByName, singleByte) {
   }
   delete priv.addEncodingData;
 };
-// Encodings with a decoder here; the others the standard names (the multi-byte CJK ones)
-// are rejected with a clear "not implemented" rather than a silent fallback.
+// Encodings with a decoder: every one the standard names but replacement (which
+// TextDecoder rejects). A name the label table gains without a decoder is a clear
+// "not implemented" rather than a silent fallback.
 function implemented(encoding) {
-  return encoding === "utf-8" || encoding === "utf-16le" || encoding === "utf-16be" || singleByteTables.has(encoding);
+  return encoding === "utf-8" || encoding === "utf-16le" || encoding === "utf-16be" ||
+    singleByteTables.has(encoding) || multiByte.has(encoding);
 }
 
 // ASCII only: String.prototype.toLowerCase would map U+212A KELVIN SIGN to "k".
@@ -310,6 +332,7 @@ core.defineGlobal("TextEncoder", TextEncoder);
 function newDecoder(encoding, fatal) {
   if (encoding === "utf-8") return new UTF8Decoder(fatal);
   if (encoding === "utf-16le" || encoding === "utf-16be") return new UTF16Decoder(fatal, encoding === "utf-16be");
+  if (multiByte.has(encoding)) return new MultiByteDecoder(fatal, encoding);
   return new SingleByteDecoder(fatal, singleByteTables.get(encoding));
 }
 
