@@ -82,8 +82,12 @@ async function run() {
   const req = new Request("http://x/", { method: "POST", body: new File(["zz"], "f", { type: "a/b; c=d" }) });
   eq("Request(file) content-type", req.headers.get("content-type"), "a/b; c=d");
 
-  // structuredClone refuses rather than producing a plain object
-  throws("structuredClone(blob)", () => structuredClone(b), "DataCloneError");
+  // Blob and File are serializable: the clone has the bytes, type, name, lastModified
+  const bc = structuredClone(b);
+  eq("structuredClone(blob) is a Blob", bc instanceof Blob && bc !== b, true);
+  eq("structuredClone(blob) bytes", [bc.size, bc.type, await bc.text()], [b.size, b.type, await b.text()]);
+  const fc = structuredClone(new File(["abc"], "n.txt", { type: "t/x", lastModified: 42 }));
+  eq("structuredClone(file)", [fc instanceof File, fc.name, fc.type, fc.lastModified, await fc.text()], [true, "n.txt", "t/x", 42, "abc"]);
 
   if (typeof ReadableStream === "function") {
     const chunks = [];
