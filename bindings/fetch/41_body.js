@@ -352,7 +352,8 @@ priv.mixinBody = function mixinBody(proto, iface, getState, getContentType) {
       let state;
       try { state = getState(this); } catch (e) { return Promise.reject(e); }
       const mime = priv.extractMimeType(getContentType(this));
-      return consume(state, false).then((b) => priv.parseFormBody(b, mime));
+      const nullBody = state.source === null && state.stream === null;
+      return consume(state, false).then((b) => priv.parseFormBody(b, mime, nullBody));
     },
     json() {
       let state;

@@ -6,7 +6,7 @@
 //   priv.isFormData(v)
 //   priv.formDataList(fd)                → the entry list: [[name, value], ...] (value: string or File)
 //   priv.encodeMultipart(fd)             → { bytes: Uint8Array, type: "multipart/form-data; boundary=..." }
-//   priv.parseFormBody(bytes, mimeType)  → FormData; throws TypeError when the body does not parse
+//   priv.parseFormBody(bytes, mimeType, nullBody) → FormData; throws TypeError when the body does not parse
 //                                          (mimeType is a priv.parseMimeType record)
 
 const webidl = priv.webidl;
@@ -204,7 +204,9 @@ priv.encodeMultipart = function encodeMultipart(fd) {
     }
     text += "\r\n";
   }
-  text += `--${boundary}--\r\n`;
+  // An empty FormData is an empty body, as the Fetch tests (and browsers) have it;
+  // it does not parse back as multipart, which needs at least the closing boundary.
+  if (list.length > 0) text += `--${boundary}--\r\n`;
   flushText();
   const bytes = new Uint8Array(total);
   let off = 0;
@@ -365,9 +367,17 @@ function parseURLEncoded(bytes) {
   return out;
 }
 
-priv.parseFormBody = function parseFormBody(bytes, mimeType) {
+// nullBody: the body is null, not merely empty. An empty multipart body (what an
+// empty FormData serializes to) parses as an empty FormData; a null one does not
+// parse at all, as the Fetch tests have it.
+priv.parseFormBody = function parseFormBody(bytes, mimeType, nullBody = false) {
   const essence = mimeType === null ? "" : priv.mimeEssence(mimeType);
   if (essence === "multipart/form-data") {
+    if (bytes.length === 0 && !nullBody) {
+      const boundary = mimeType.params.get("boundary");
+      if (boundary === undefined || boundary === "") throw malformed("the multipart/form-data Content-Type has no boundary");
+      return priv.newFormData([]);
+    }
     return priv.newFormData(parseMultipart(bytes, mimeType.params.get("boundary")));
   }
   if (essence === "application/x-www-form-urlencoded") {
