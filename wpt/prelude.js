@@ -38,6 +38,19 @@
       Object.defineProperty(WorkerLocation.prototype, k, { get() { return parts[k]; }, enumerable: true, configurable: true });
     }
     Object.defineProperty(WorkerLocation.prototype, Symbol.toStringTag, { value: "WorkerLocation", configurable: true });
-    define("location", new WorkerLocation());
+    const location = new WorkerLocation();
+    // WorkerGlobalScope's location attribute: a getter on its prototype that only
+    // takes the global (or an undefined/null this).
+    const holder = typeof WorkerGlobalScope === "function" ? WorkerGlobalScope.prototype : globalThis;
+    Object.defineProperty(holder, "location", {
+      get: Object.getOwnPropertyDescriptor({
+        get location() {
+          if (this !== undefined && this !== null && this !== globalThis) throw new TypeError("Illegal invocation");
+          return location;
+        },
+      }, "location").get,
+      enumerable: true,
+      configurable: true,
+    });
   }
 })();

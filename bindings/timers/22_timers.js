@@ -536,5 +536,8 @@ class Navigator {
 }
 configureInterface(Navigator);
 core.defineGlobal("Navigator", Navigator);
-core.defineGlobal("navigator", new Navigator(illegalConstructorKey));
-core.defineGlobal("self", globalThis);
+// WorkerGlobalScope attributes: getters on WorkerGlobalScope.prototype that accept
+// only the global (or an undefined/null this).
+const navigator = new Navigator(illegalConstructorKey);
+webidl.defineGlobalScopeAttribute("navigator", () => navigator, false);
+webidl.defineGlobalScopeAttribute("self", () => globalThis, false);
