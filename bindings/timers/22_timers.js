@@ -15,19 +15,28 @@ function timerArgs(handler, prefix) {
   return handler;
 }
 
+// Operations of the global: `this` is the global, or undefined/null (a bare call).
+function checkGlobal(self) {
+  if (self !== undefined && self !== null && self !== globalThis) throw webidl.illegalInvocation();
+}
+
 function setTimeout(handler, timeout = 0, ...args) {
+  checkGlobal(this);
   const fn = timerArgs(handler, "Failed to execute 'setTimeout'");
   return core.setTimer(fn, converters.long(timeout), args, false);
 }
 function setInterval(handler, timeout = 0, ...args) {
+  checkGlobal(this);
   const fn = timerArgs(handler, "Failed to execute 'setInterval'");
   return core.setTimer(fn, converters.long(timeout), args, true);
 }
 function clearTimeout(id = 0) {
+  checkGlobal(this);
   if (id === undefined || id === null) return;
   core.clearTimer(converters.long(id));
 }
 function clearInterval(id = 0) {
+  checkGlobal(this);
   if (id === undefined || id === null) return;
   core.clearTimer(converters.long(id));
 }
