@@ -675,3 +675,125 @@ close 1006 false`
 	}
 	waitSocketsFreed(t)
 }
+
+// Workers' client through fetch(): Upgrade: websocket answers a 101 carrying the
+// socket (accept() it), or the server's refusal as a plain response.
+const wsFetchWorker = `
+export default {
+  async fetch(request) {
+    const base = new URL(request.url).searchParams.get("base");
+    const out = [];
+    const r = await fetch(base + "/ws?x=1", { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": "a, b", "X-Custom": "yes" } });
+    const ws = r.webSocket;
+    out.push("status " + r.status + " " + r.statusText + " " + (ws instanceof WebSocket) + " " + ws.url + " " + ws.protocol + " " + r.headers.get("upgrade") + " " + ws.readyState);
+    try { ws.send("before accept"); } catch (e) { out.push("send before accept " + e.name); }
+    ws.accept();
+    await new Promise((resolve) => {
+      ws.addEventListener("message", (e) => {
+        out.push("message " + (typeof e.data === "string" ? e.data : "bytes " + new Uint8Array(e.data).join(",")));
+        if (e.data === "X-Custom yes") ws.send(new Uint8Array([1, 2]));
+        else ws.close(1000, "thanks");
+      });
+      ws.addEventListener("close", (e) => { out.push("close " + e.code + " " + e.wasClean); resolve(); });
+      ws.send("header X-Custom");
+    });
+    const refused = await fetch(new Request(base + "/plain", { headers: { upgrade: "WebSocket" } }));
+    out.push("refused " + refused.status + " " + refused.statusText + " " + refused.headers.get("x-why") + " " + (refused.webSocket === null) + " " + await refused.text());
+    const plain = await fetch(base + "/plain");
+    out.push("plain " + plain.status + " " + (await plain.text()));
+    try { await fetch(base + "/ws", { method: "POST", headers: [["upgrade", "websocket"]] }); } catch (e) { out.push("post " + e.name); }
+    try { await fetch("http://127.0.0.1:1/", { headers: new Headers({ upgrade: "websocket" }) }); } catch (e) { out.push("unreachable " + e.name); }
+    out.push("fetch " + fetch.name + " " + fetch.length);
+    return new Response(out.join("\n"));
+  },
+};
+`
+
+func TestWebSocketFetchUpgrade(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", func(rw http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Upgrade(rw, r, http.Header{"Sec-Websocket-Protocol": {"b"}}, websocket.Options{})
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			_, b, err := c.ReadMessage()
+			if err != nil {
+				return
+			}
+			if s := string(b); strings.HasPrefix(s, "header ") {
+				name := strings.TrimPrefix(s, "header ")
+				c.WriteMessage(websocket.OpText, []byte(name+" "+r.Header.Get(name)))
+				continue
+			}
+			c.WriteMessage(websocket.OpBinary, b)
+		}
+	})
+	mux.HandleFunc("/plain", func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("X-Why", "not here")
+		rw.WriteHeader(403)
+		io.WriteString(rw, "no sockets")
+	})
+	up := httptest.NewServer(mux)
+	defer up.Close()
+	websocket.Configure("ws-fetch", websocket.WorkerOptions{Control: (&egress.Policy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Control})
+	defer websocket.Forget("ws-fetch")
+	w, log := newWSWorker(t, "ws-fetch", wsFetchWorker)
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/?base=" + up.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := "status 101 Switching Protocols true " + wsURL(up, "/ws?x=1") + " b websocket 1\n" +
+		"send before accept TypeError\n" +
+		"message X-Custom yes\n" +
+		"message bytes 1,2\n" +
+		"close 1000 true\n" +
+		"refused 403 Forbidden not here true no sockets\n" +
+		"plain 403 no sockets\n" +
+		"post TypeError\n" +
+		"unreachable TypeError\n" +
+		"fetch fetch 1"
+	if string(body) != want {
+		t.Errorf("got\n%s\nwant\n%s\nlog %q", body, want, log.all())
+	}
+	waitSocketsFreed(t)
+}
+
+// BenchmarkWebSocketEcho: one message to a WebSocketPair echo worker and back, one
+// at a time (the latency of a message event: read, completion batch, JS, send, write).
+func BenchmarkWebSocketEcho(b *testing.B) {
+	for _, size := range []int{16, 16 << 10} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			w, err := New(Config{Name: "ws-bench", MainModule: "worker.js", Modules: map[string]string{"worker.js": wsEchoWorker},
+				Console: func(string, int, string) {}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Close(context.Background())
+			srv := httptest.NewServer(w)
+			defer srv.Close()
+			c, _, err := websocket.Dial(context.Background(), wsURL(srv, "/"), websocket.DialOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			msg := bytes.Repeat([]byte{7}, size)
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := c.WriteMessage(websocket.OpBinary, msg); err != nil {
+					b.Fatal(err)
+				}
+				if _, got, err := c.ReadMessage(); err != nil || len(got) != size {
+					b.Fatalf("got %d bytes, %v", len(got), err)
+				}
+			}
+		})
+	}
+}

@@ -15,8 +15,12 @@ import (
 //
 //	op_ws_create() → id                          the network end of a WebSocketPair's
 //	    client, for a 101 response; ServeHTTP connects it (ServeUpgrade)
-//	op_ws_dial(url, protocols, headers) → id     a client connection, made in the
-//	    background: its first item is the open event, or error + close
+//	op_ws_dial(url, protocols, headers, asResponse) → id   a client connection, made
+//	    in the background: its first item is the open event, or error + close. With
+//	    asResponse (fetch()), the open event carries the 101's header fields
+//	    ("open\0protocol\0extensions\0name\0value..."), and a refusal is a
+//	    "response\0status\0statusText\0name\0value..." event, the body as a binary
+//	    item, then the close event
 //	op_ws_wait(pid, id) → string | Uint8Array | null | number
 //	    async: the next item when it is the only one (a text or binary message; null
 //	    for an event: read it with op_ws_event), else how many items are queued: take
@@ -70,7 +74,7 @@ func opDial(c op.Call) {
 		}
 	}
 	s := newSocket(c, true)
-	s.dial(url, protocols, header)
+	s.dial(url, protocols, header, c.ArgBool(3))
 	c.ReturnNumber(float64(s.id))
 }
 

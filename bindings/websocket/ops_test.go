@@ -299,3 +299,12 @@ func TestOpsCloseTimeout(t *testing.T) {
 	wantEvent(t, w, sid, "close\x001006\x00\x000")
 	waitClosed(t, int(sid))
 }
+
+// Fetch's bad ports fail as a network error, before any connection is tried.
+func TestOpsClientBadPort(t *testing.T) {
+	w := &optest.Worker{}
+	allowLoopback(t, w.Name())
+	sid := optest.Sync(opDial, w, "ws://127.0.0.1:6667/", "", "").Value.Num
+	wantEvent(t, w, sid, "error\x00the port 6667 is blocked")
+	wantEvent(t, w, sid, "close\x001006")
+}

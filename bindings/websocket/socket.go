@@ -7,7 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -202,17 +205,40 @@ func (s *socket) attach(conn *Conn, open string) {
 }
 
 // dial connects a client socket in the background; the open event or the failure
-// reaches JS through the inbox.
-func (s *socket) dial(rawURL string, protocols []string, header http.Header) {
+// reaches JS through the inbox. For fetch() (asResponse), the open event also
+// carries the 101's header fields, and a server that answers anything but 101 is
+// reported as a "response" event, its body as a binary item, and the close event.
+func (s *socket) dial(rawURL string, protocols []string, header http.Header, asResponse bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	s.mu.Lock()
 	s.cancel = cancel
 	s.mu.Unlock()
+	if port := badPort(rawURL); port != "" {
+		cancel()
+		s.end(CloseAbnormal, "", false, "the port "+port+" is blocked (Fetch's bad ports)")
+		return
+	}
 	wo := optionsFor(s.owner)
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Control: wo.Control}
 	go func() {
 		defer cancel()
 		conn, hs, err := Dial(ctx, rawURL, DialOptions{Protocols: protocols, Header: header, NetDial: d.DialContext, Options: s.opts})
+		var he *HandshakeError
+		if asResponse && errors.As(err, &he) && he.Response != nil && he.Status != http.StatusSwitchingProtocols {
+			s.mu.Lock()
+			if !s.ended {
+				text := strings.TrimSpace(strings.TrimPrefix(he.Response.Status, strconv.Itoa(he.Status)))
+				s.pushLocked(item{kind: itemEvent, text: "response\x00" + strconv.Itoa(he.Status) + "\x00" + text + "\x00" + packHeader(he.Response.Header)})
+				body := he.Body
+				if body == nil {
+					body = []byte{}
+				}
+				s.pushLocked(item{kind: itemBinary, data: body})
+			}
+			s.mu.Unlock()
+			s.end(CloseAbnormal, "", false, "")
+			return
+		}
 		if err != nil {
 			msg := err.Error()
 			if errors.Is(err, context.Canceled) {
@@ -223,8 +249,59 @@ func (s *socket) dial(rawURL string, protocols []string, header http.Header) {
 			s.end(CloseAbnormal, "", false, msg)
 			return
 		}
-		s.attach(conn, "open\x00"+hs.Protocol+"\x00"+hs.Extensions)
+		open := "open\x00" + hs.Protocol + "\x00" + hs.Extensions
+		if asResponse {
+			open += "\x00" + packHeader(hs.Response.Header)
+		}
+		s.attach(conn, open)
 	}()
+}
+
+// badPorts are the ports the Fetch standard blocks ("port blocking"): a WebSocket
+// is established through fetch, so they fail as a network error.
+var badPorts = map[string]bool{}
+
+func init() {
+	for _, p := range []int{0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87,
+		95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427,
+		465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995,
+		1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679,
+		6697, 10080} {
+		badPorts[strconv.Itoa(p)] = true
+	}
+}
+
+// badPort returns rawURL's port when Fetch blocks it, else "".
+func badPort(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	if p := u.Port(); badPorts[p] {
+		return p
+	}
+	return ""
+}
+
+// packHeader flattens h as "name\0value\0..." with lower-cased names, sorted.
+func packHeader(h http.Header) string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, k := range names {
+		for _, v := range h[k] {
+			if b.Len() > 0 {
+				b.WriteByte(0)
+			}
+			b.WriteString(strings.ToLower(k))
+			b.WriteByte(0)
+			b.WriteString(v)
+		}
+	}
+	return b.String()
 }
 
 // ---- reading ----
