@@ -797,3 +797,77 @@ func BenchmarkWebSocketEcho(b *testing.B) {
 		})
 	}
 }
+
+// Many sockets, some at once, in a module worker and a service-worker script: every
+// one ends, leaves the table, and gives its hold on the isolate back.
+func TestWebSocketSoak(t *testing.T) {
+	sw := `addEventListener("fetch", (event) => {
+  const [client, server] = Object.values(new WebSocketPair());
+  server.accept();
+  server.onmessage = (e) => server.send("sw:" + e.data);
+  event.respondWith(new Response(null, { status: 101, webSocket: client }));
+});`
+	log := newWSLog()
+	swWorker, err := New(Config{Name: "ws-sw", MainModule: "sw.js", Modules: map[string]string{"sw.js": sw}, Script: true, Console: log.write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer swWorker.Close(context.Background())
+	modWorker, _ := newWSWorker(t, "ws-soak", wsEchoWorker)
+	for _, tc := range []struct {
+		w    *Worker
+		want string
+	}{{swWorker, "sw:"}, {modWorker, "echo:"}} {
+		srv := httptest.NewServer(tc.w)
+		var wg sync.WaitGroup
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 25; i++ {
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					c, _, err := websocket.Dial(ctx, wsURL(srv, "/"), websocket.DialOptions{})
+					cancel()
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					c.NetConn().SetDeadline(time.Now().Add(10 * time.Second))
+					c.WriteMessage(websocket.OpText, []byte("x"))
+					if _, b, err := c.ReadMessage(); err != nil || string(b) != tc.want+"x" {
+						t.Errorf("got %q %v", b, err)
+					}
+					if i%2 == 0 {
+						c.WriteClose(1000, "")
+						c.ReadMessage()
+					}
+					c.Close()
+				}
+			}()
+		}
+		wg.Wait()
+		srv.Close()
+	}
+	waitSocketsFreed(t)
+	for _, w := range []*Worker{swWorker, modWorker} {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			w.mu.Lock()
+			busy := int32(0)
+			for _, l := range w.loops {
+				busy += l.pending.Load()
+			}
+			w.mu.Unlock()
+			if busy == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d holds or requests still pending", w.Name(), busy)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if lines := log.all(); len(lines) > 0 {
+		t.Errorf("service worker console: %q", lines)
+	}
+}
