@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/evanw/esbuild/pkg/api"
 
 	"github.com/edged-dev/edged/bindings"
 	"github.com/edged-dev/edged/runtime/op"
@@ -93,7 +96,8 @@ func buildBootstrap(files []jsFile, ops []string) string {
 	}
 	b.WriteString("});\nconst core = { detach }, priv = {};\n")
 	for _, f := range files {
-		fmt.Fprintf(&b, "// ---- %s\n(function (core, priv, op, opTable) { \"use strict\";\n%s\n})(core, priv, op, opTable);\n", f.path, f.src)
+		fn := fmt.Sprintf("(function (core, priv, op, opTable) { \"use strict\";\n%s\n})", f.src)
+		fmt.Fprintf(&b, "// ---- %s\n%s(core, priv, op, opTable);\n", f.path, compactJS(fn))
 	}
 	b.WriteString("const h = core.hooks;\nreturn [")
 	for i, n := range hookNames {
@@ -104,6 +108,22 @@ func buildBootstrap(files []jsFile, ops []string) string {
 	}
 	b.WriteString("];\n})")
 	return b.String()
+}
+
+// compactJS drops comments and whitespace (names and syntax stay as written): every
+// isolate holds the bootstrap's source, so this is memory saved per isolate. Source
+// esbuild cannot parse is kept as it is; V8 then reports the error.
+func compactJS(src string) string {
+	r := api.Transform(src, api.TransformOptions{
+		Loader:           api.LoaderJS,
+		Target:           api.ESNext,
+		MinifyWhitespace: true,
+		LegalComments:    api.LegalCommentsNone,
+	})
+	if len(r.Errors) > 0 {
+		return src
+	}
+	return strings.TrimSuffix(strings.TrimSpace(string(r.Code)), ";")
 }
 
 // engine is the per-process state: V8 initialized, one snapshot, one op table.
@@ -137,7 +157,7 @@ func getEngine() (*engine, error) {
 		sum := sha256.Sum256([]byte(src))
 		e.hash = hex.EncodeToString(sum[:8])
 		e.bootSize = len(src)
-		v8.Init("")
+		v8.Init(os.Getenv("EDGED_V8_FLAGS"))
 		e.snap, err = loadOrMakeSnapshot(src)
 		if err != nil {
 			engineErr = fmt.Errorf("runtime: %w", err)
