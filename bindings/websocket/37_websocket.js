@@ -67,6 +67,26 @@ function binaryData(bytes, binaryType) {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
+// The messages of a run from op_ws_take: "<length>:<text>" records in a string, or
+// <u32 length><bytes> records in a buffer (each message gets its own ArrayBuffer).
+function* unpackRun(run) {
+  if (typeof run === "string") {
+    for (let pos = 0; pos < run.length;) {
+      const colon = run.indexOf(":", pos);
+      const len = Number(run.slice(pos, colon));
+      yield run.slice(colon + 1, colon + 1 + len);
+      pos = colon + 1 + len;
+    }
+    return;
+  }
+  const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
+  for (let pos = 0; pos < run.byteLength;) {
+    const len = view.getUint32(pos);
+    yield run.slice(pos + 4, pos + 4 + len);
+    pos += 4 + len;
+  }
+}
+
 function copyBytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
   return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
@@ -307,8 +327,9 @@ class WebSocket extends EventTarget {
 
   // ---- ends backed by a Go socket ----
 
-  // Takes what arrives on the socket until its close event. The first wait answers
-  // with the item itself, or with a count of queued items taken synchronously.
+  // Takes what arrives on the socket until its close event. A wait answers with the
+  // item itself when it is the only one, or with the count of queued items, which
+  // are then taken in runs: one op call brings every queued message of one kind.
   async #pump() {
     const sid = this.#sid;
     for (;;) {
@@ -319,14 +340,27 @@ class WebSocket extends EventTarget {
         this.#closed(1006, "", false);
         return;
       }
-      if (typeof v === "number") {
-        for (let i = 0; i < v; i++) {
-          // Each message is its own event: microtasks its listeners queued run first.
-          if (i > 0) await undefined;
-          if (!this.#deliver(sid, core.opSync(opTake, sid))) return;
+      if (typeof v !== "number") {
+        if (!this.#deliver(sid, v)) return;
+        continue;
+      }
+      for (let left = v, first = true; left > 0;) {
+        const run = core.opSync(opTake, sid, left);
+        if (run === undefined) break;
+        if (run === null) {
+          left--;
+          if (!first) await undefined;
+          first = false;
+          if (!this.#deliver(sid, null)) return;
+          continue;
         }
-      } else if (!this.#deliver(sid, v)) {
-        return;
+        for (const data of unpackRun(run)) {
+          left--;
+          // Each message is its own event: microtasks its listeners queued run first.
+          if (!first) await undefined;
+          first = false;
+          this.#message(typeof data === "string" ? data : binaryData(data, this.#binaryType));
+        }
       }
     }
   }

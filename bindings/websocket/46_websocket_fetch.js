@@ -47,11 +47,20 @@ function wantsUpgrade(input, init) {
 const handshakeFields = new Set(["upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
   "sec-websocket-protocol", "sec-websocket-extensions", "host", "content-length", "transfer-encoding"]);
 
+// The socket's next item: a text, bytes, or null for an event (op_ws_event).
+async function nextItem(sid) {
+  const v = await core.opAsync(opWait, sid);
+  if (typeof v !== "number") return v;
+  // Several are queued: take a run of one (packed as op_ws_take says).
+  const run = core.opSync(opTake, sid, 1);
+  if (typeof run === "string") return run.slice(run.indexOf(":") + 1);
+  return run === null ? null : run.subarray(4);
+}
+
 // Reads a socket's items until its close event, so it leaves Go's table.
 async function discard(sid) {
   for (;;) {
-    let v = await core.opAsync(opWait, sid);
-    if (typeof v === "number") v = core.opSync(opTake, sid);
+    const v = await nextItem(sid);
     if (v === null && core.opSync(opEvent, sid).startsWith("close\0")) return;
   }
 }
@@ -89,7 +98,7 @@ async function upgrade(request) {
   if (signal !== null) priv.signalAddAlgorithm(signal, abort);
   try {
     // The first item is an event: open, the server's refusal, or a failure.
-    await core.opAsync(opWait, sid);
+    await nextItem(sid);
     const f = core.opSync(opEvent, sid).split("\0");
     if (f[0] === "open" && aborted) {
       discard(sid); // abort() started its close
@@ -102,15 +111,14 @@ async function upgrade(request) {
       return r;
     }
     if (f[0] === "response") {
-      let body = await core.opAsync(opWait, sid);
-      if (typeof body === "number") body = core.opSync(opTake, sid);
-      await core.opAsync(opWait, sid);
+      const body = await nextItem(sid);
+      await nextItem(sid);
       core.opSync(opEvent, sid); // the close event: the socket is freed
       return priv.newFetchedResponse(Number(f[1]), f[2], f.slice(3).join("\0"), url, false, body.length > 0 ? body : null);
     }
     if (aborted) throw signal.reason;
     // error, then close: read both so the socket is freed.
-    await core.opAsync(opWait, sid);
+    await nextItem(sid);
     core.opSync(opEvent, sid);
     throw new TypeError(`${prefix}: the WebSocket connection failed: ${f.slice(1).join("\0")}`);
   } finally {

@@ -25,7 +25,11 @@ import (
 //	    async: the next item when it is the only one (a text or binary message; null
 //	    for an event: read it with op_ws_event), else how many items are queued: take
 //	    them with op_ws_take, no further trip through the event loop needed
-//	op_ws_take(id) → string | Uint8Array | null | undefined   the next item, sync
+//	op_ws_take(id, max) → string | Uint8Array | null | undefined
+//	    sync: the run of up to max messages of one kind at the head of the inbox,
+//	    packed in one value — texts as "<UTF-16 length>:<text>" records in one
+//	    string, binaries as <u32 big-endian length><bytes> records in one buffer —
+//	    or null when an event is next (op_ws_event), undefined when nothing is
 //	op_ws_event(id) → "open\0protocol\0extensions" | "error\0message" |
 //	    "close\0code\0reason\0wasClean(0|1)"   pops the event at the head; the close
 //	    event is the last item, and taking it frees the socket
@@ -104,7 +108,7 @@ func opTake(c op.Call) {
 		return
 	}
 	s.mu.Lock()
-	v := s.takeLocked()
+	v := s.takeRunLocked(c.ArgInt(1))
 	s.mu.Unlock()
 	ret(c, v)
 }

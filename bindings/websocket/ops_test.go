@@ -28,7 +28,8 @@ func allowLoopback(t *testing.T, name string) {
 }
 
 // next waits for the socket's next item the way 37_websocket.js does: one wait,
-// and the queued items taken one by one when the wait answers with a count.
+// and when the wait answers with a count, the first message of the run op_ws_take
+// packs (tests that take runs on purpose call opTake themselves).
 func next(t *testing.T, w *optest.Worker, sid float64) optest.Result {
 	t.Helper()
 	r := optest.Async(opWait, w, sid)
@@ -36,7 +37,13 @@ func next(t *testing.T, w *optest.Worker, sid float64) optest.Result {
 		t.Fatalf("wait: %v", r)
 	}
 	if r.Value.Kind == v8.Number {
-		return optest.Sync(opTake, w, sid)
+		r = optest.Sync(opTake, w, sid, 1)
+		switch r.Value.Kind {
+		case v8.String:
+			r.Value.Str = r.Value.Str[strings.IndexByte(r.Value.Str, ':')+1:]
+		case v8.Bytes:
+			r.Value.Bytes = r.Value.Bytes[4:]
+		}
 	}
 	return r
 }
@@ -108,13 +115,30 @@ func TestOpsClient(t *testing.T) {
 	if r := optest.Async(opWait, w, sid); r.Value.Kind != v8.Number || r.Value.Num != 5 {
 		t.Fatalf("got %v, want a count of 5", r)
 	}
-	for i := 0; i < 5; i++ {
-		if r := optest.Sync(opTake, w, sid); r.Value.Str != "m"+strconv.Itoa(i) {
-			t.Fatalf("take %d: got %v", i, r)
-		}
+	// One take brings a run of texts (at most the count asked for), packed.
+	if r := optest.Sync(opTake, w, sid, 3); r.Value.Str != "2:m02:m12:m2" {
+		t.Fatalf("take 3: got %v", r)
 	}
-	if r := optest.Sync(opTake, w, sid); r.Value.Kind != v8.Undefined {
+	if r := optest.Sync(opTake, w, sid, 5); r.Value.Str != "2:m32:m4" {
+		t.Fatalf("take the rest: got %v", r)
+	}
+	if r := optest.Sync(opTake, w, sid, 5); r.Value.Kind != v8.Undefined {
 		t.Fatalf("take from an empty inbox: got %v", r)
+	}
+	// A run stops where the kind changes; lengths count UTF-16 units.
+	optest.Sync(opSend, w, sid, "é😀", true)
+	optest.Sync(opSend, w, sid, []byte{1, 2, 3}, false)
+	optest.Sync(opSend, w, sid, []byte{}, false)
+	optest.Sync(opSend, w, sid, "", true)
+	waitUntil(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.inbox) == 4 })
+	if r := optest.Sync(opTake, w, sid, 9); r.Value.Str != "3:é😀" {
+		t.Fatalf("got %v", r)
+	}
+	if r := optest.Sync(opTake, w, sid, 9); !bytes.Equal(r.Value.Bytes, []byte{0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0}) {
+		t.Fatalf("got %v", r)
+	}
+	if r := optest.Sync(opTake, w, sid, 9); r.Value.Str != "0:" {
+		t.Fatalf("got %v", r)
 	}
 	if r := optest.Sync(opBuffered, w, sid); r.Value.Num != 0 {
 		t.Errorf("buffered: got %v, want 0", r)

@@ -2,6 +2,7 @@ package websocket
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -380,7 +381,7 @@ func (s *socket) pushLocked(it item) {
 
 // nextLocked is the answer to JS's wait on a non-empty inbox: the message itself
 // when it is the only item, null for an event (JS reads it with op_ws_event), or
-// the count of items JS should take with op_ws_take.
+// the count of items JS should take with op_ws_take (in runs, takeRunLocked).
 func (s *socket) nextLocked() op.Value {
 	if len(s.inbox) > 1 {
 		return op.Num(float64(len(s.inbox)))
@@ -403,6 +404,59 @@ func (s *socket) takeLocked() op.Value {
 		return op.Str(it.text)
 	}
 	return op.Bytes(it.data)
+}
+
+// takeRunLocked pops up to max messages of the same kind from the head of the
+// inbox, packed in one value so that a burst crosses into JS once: texts as one
+// string of "<UTF-16 length>:<text>" records, binaries as one byte buffer of
+// <4-byte big-endian length><bytes> records. It returns null for an event at the
+// head (left queued: op_ws_event), undefined when the inbox is empty.
+func (s *socket) takeRunLocked(max int) op.Value {
+	if len(s.inbox) == 0 || max <= 0 {
+		return op.Undefined()
+	}
+	kind := s.inbox[0].kind
+	if kind == itemEvent {
+		return op.Null()
+	}
+	n, size := 0, 0
+	for n < len(s.inbox) && n < max && s.inbox[n].kind == kind {
+		size += s.inbox[n].size() + 12
+		n++
+	}
+	if kind == itemText {
+		var b strings.Builder
+		b.Grow(size)
+		for i := 0; i < n; i++ {
+			t := s.popLocked().text
+			b.WriteString(strconv.Itoa(utf16Len(t)))
+			b.WriteByte(':')
+			b.WriteString(t)
+		}
+		return op.Str(b.String())
+	}
+	buf := make([]byte, 0, size)
+	for i := 0; i < n; i++ {
+		d := s.popLocked().data
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(d)))
+		buf = append(buf, d...)
+	}
+	return op.Bytes(buf)
+}
+
+// utf16Len is the length in UTF-16 code units (JS string length) of valid UTF-8.
+func utf16Len(t string) int {
+	n := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c&0xc0 != 0x80 {
+			n++
+		}
+		if c >= 0xf0 {
+			n++ // a supplementary character is a surrogate pair
+		}
+	}
+	return n
 }
 
 func (s *socket) popLocked() item {
