@@ -871,3 +871,61 @@ func TestWebSocketSoak(t *testing.T) {
 		t.Errorf("service worker console: %q", lines)
 	}
 }
+
+// BenchmarkWebSocketBurst: 16-byte messages streamed to the echo worker while the
+// echoes are read back (throughput; queued messages reach JS in runs).
+func BenchmarkWebSocketBurst(b *testing.B) {
+	w, err := New(Config{Name: "ws-burst", MainModule: "worker.js", Modules: map[string]string{"worker.js": wsEchoWorker},
+		Console: func(string, int, string) {}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close(context.Background())
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	c, _, err := websocket.Dial(context.Background(), wsURL(srv, "/"), websocket.DialOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	msg := []byte("0123456789abcdef")
+	b.ReportAllocs()
+	b.ResetTimer()
+	go func() {
+		for i := 0; i < b.N; i++ {
+			if c.WriteMessage(websocket.OpText, msg) != nil {
+				return
+			}
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := c.ReadMessage(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A client that floods the worker does not push one JS entry past the CPU limit:
+// queued messages are handled in bounded slices, each entry on its own budget.
+func TestWebSocketFlood(t *testing.T) {
+	w, log := newWSWorkerLimits(t, "ws-flood", wsEchoWorker, Limits{CPU: 20 * time.Millisecond})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	c, _ := dialWS(t, wsURL(srv, "/"), websocket.DialOptions{})
+	const n = 20000
+	go func() {
+		for i := 0; i < n; i++ {
+			if c.WriteMessage(websocket.OpText, []byte("m"+itoa(i))) != nil {
+				return
+			}
+		}
+	}()
+	for i := 0; i < n; i++ {
+		if _, s := readMsg(t, c); s != "echo:m"+itoa(i) {
+			t.Fatalf("message %d: got %q", i, s)
+		}
+	}
+	if s := w.Stats(); s.LimitHits != 0 {
+		t.Errorf("got %d limit hits (console %q)", s.LimitHits, log.all())
+	}
+}

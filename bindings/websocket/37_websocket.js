@@ -21,6 +21,8 @@ const opClose = ops.op_ws_close;
 const opBuffered = ops.op_ws_buffered;
 
 const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
+const RUN_MAX = 256; // messages taken in one op call
+const SLICE_MS = 5;  // time spent on queued messages in one JS entry
 const INTERNAL = Symbol("edged.websocket.internal");
 const KIND_CLIENT = 1;  // new WebSocket(url): connects itself, no accept()
 const KIND_PAIR = 2;    // an end of a WebSocketPair
@@ -344,8 +346,13 @@ class WebSocket extends EventTarget {
         if (!this.#deliver(sid, v)) return;
         continue;
       }
+      // Bounded work per JS entry: past a time slice the rest stays queued in Go and
+      // the next wait (answered at once) brings it in a fresh entry, so a flooding
+      // peer cannot push one entry past its CPU budget.
+      const start = core.now();
       for (let left = v, first = true; left > 0;) {
-        const run = core.opSync(opTake, sid, left);
+        if (!first && core.now() - start > SLICE_MS) break;
+        const run = core.opSync(opTake, sid, Math.min(left, RUN_MAX));
         if (run === undefined) break;
         if (run === null) {
           left--;
