@@ -572,7 +572,9 @@ func (l *loop) armTimer(deadline float64) {
 func (l *loop) budgetFor(req *request) time.Duration {
 	limit := l.w.cfg.Limits.CPU
 	l.limitMS.Store(limit.Milliseconds())
-	if req == nil && len(l.reqs) == 1 {
+	// Only when nothing else holds the isolate (an open WebSocket raises pending):
+	// otherwise the entry may well be someone else's work.
+	if req == nil && len(l.reqs) == 1 && l.pending.Load() == 1 {
 		for _, r := range l.reqs {
 			req = r
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/edged-dev/edged/bindings/fetch"
+	"github.com/edged-dev/edged/bindings/websocket"
 	"github.com/edged-dev/edged/config"
 	"github.com/edged-dev/edged/runtime"
 )
@@ -426,6 +427,8 @@ func (h *Host) configureFetch(wc config.Worker) {
 		MaxSubrequests: int(wc.Limits.Subrequests),
 		Control:        h.opts.Egress.Control,
 	})
+	// Client WebSockets dial through the same egress policy as fetch.
+	websocket.Configure(wc.Name, websocket.WorkerOptions{Control: h.opts.Egress.Control})
 }
 
 // console tags a worker's console output and sends it to the structured log.
