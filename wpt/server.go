@@ -161,7 +161,6 @@ type response struct {
 	stream  func(w *bufio.Writer) error // writes the body itself; the connection closes after
 	raw     []byte
 	close   bool
-	noDefs  bool // no Server/Date/Content-Length added
 }
 
 func (r *response) set(name, value string) {
@@ -323,17 +322,16 @@ func (ts *testServer) write(bw *bufio.Writer, req *request, resp *response) bool
 	}
 	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", resp.status, reason)
 	keep := !resp.close && resp.stream == nil && req.proto == "HTTP/1.1" && !strings.EqualFold(req.header.Get("Connection"), "close")
-	if !resp.noDefs {
-		if !resp.has("Server") {
-			resp.add("Server", "edged-wpt")
-		}
-		if !resp.has("Date") {
-			resp.add("Date", time.Now().UTC().Format(http.TimeFormat))
-		}
-		noBody := resp.status < 200 || resp.status == 204 || resp.status == 304
-		if resp.stream == nil && !noBody && !resp.has("Content-Length") && !resp.has("Transfer-Encoding") {
-			resp.add("Content-Length", strconv.Itoa(len(resp.body)))
-		}
+	// As wptserve: Server and Date, and a Content-Length for a whole body.
+	if !resp.has("Server") {
+		resp.add("Server", "edged-wpt")
+	}
+	if !resp.has("Date") {
+		resp.add("Date", time.Now().UTC().Format(http.TimeFormat))
+	}
+	noBody := resp.status < 200 || resp.status == 204 || resp.status == 304
+	if resp.stream == nil && !noBody && !resp.has("Content-Length") && !resp.has("Transfer-Encoding") {
+		resp.add("Content-Length", strconv.Itoa(len(resp.body)))
 	}
 	if !resp.has("Content-Length") && !resp.has("Transfer-Encoding") && resp.status >= 200 && resp.status != 204 && resp.status != 304 {
 		keep = false
