@@ -8,11 +8,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -70,6 +73,22 @@ var defaultBundles = []string{
 	"/etc/ssl/cert.pem",
 }
 
+const rootsPrefix = "edged-wpt-roots-"
+
+// removeStaleRoots deletes the root files of runner processes that have exited.
+func removeStaleRoots() {
+	files, _ := filepath.Glob(filepath.Join(os.TempDir(), rootsPrefix+"*.pem"))
+	for _, f := range files {
+		pid, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), rootsPrefix), ".pem"))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if p, err := os.FindProcess(pid); err != nil || errors.Is(p.Signal(syscall.Signal(0)), os.ErrProcessDone) {
+			os.Remove(f)
+		}
+	}
+}
+
 // installTrust makes this process trust the fake server's certificate.
 func installTrust() {
 	if serverTLS() == nil {
@@ -89,7 +108,8 @@ func installTrust() {
 	if len(bundle) > 0 && bundle[len(bundle)-1] != '\n' {
 		bundle = append(bundle, '\n')
 	}
-	p := filepath.Join(os.TempDir(), "edged-wpt-roots-"+strconv.Itoa(os.Getpid())+".pem")
+	removeStaleRoots()
+	p := filepath.Join(os.TempDir(), rootsPrefix+strconv.Itoa(os.Getpid())+".pem")
 	if err := os.WriteFile(p, append(bundle, tlsPEM...), 0o644); err != nil {
 		return
 	}
