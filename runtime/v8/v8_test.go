@@ -19,6 +19,8 @@ const testBootstrap = `(function (op) {
     function readNs() { return globalThis.__extra + ":" + globalThis.__ns.default; },
     makeError,
     undefined,
+    undefined, // 7: scheduled
+    undefined, // 8: contextReady
     function spin() { for (;;) {} },
     function recurse() { const f = () => f() + 1; return f(); },
     function throwIt() { throw new TypeError("bad thing"); },
@@ -26,6 +28,15 @@ const testBootstrap = `(function (op) {
     function bigBuffer() { return new ArrayBuffer(2 ** 31).byteLength; },
   ];
 })`
+
+// Slots of the test bootstrap's functions past the hooks the glue calls itself.
+const (
+	slotSpin = 9 + iota
+	slotRecurse
+	slotThrow
+	slotBomb
+	slotBigBuffer
+)
 
 var (
 	snapOnce sync.Once
@@ -143,7 +154,7 @@ func TestExceptionAsData(t *testing.T) {
 	onThread(func() {
 		iso := newTestIsolate(t, 64<<20)
 		defer iso.Close()
-		err := iso.Call(9)
+		err := iso.Call(slotThrow)
 		var je *JSError
 		if !errors.As(err, &je) || je.Class != "TypeError" || je.Message != "bad thing" || !strings.Contains(je.Stack, "throwIt") {
 			t.Fatalf("got %#v", err)
@@ -215,7 +226,7 @@ func TestTerminate(t *testing.T) {
 			}
 			iso.Terminate()
 		}()
-		if err := iso.Call(7); !errors.Is(err, ErrTerminated) {
+		if err := iso.Call(slotSpin); !errors.Is(err, ErrTerminated) {
 			t.Fatalf("got %v, want ErrTerminated", err)
 		}
 	})
@@ -225,7 +236,7 @@ func TestStackOverflowIsRangeError(t *testing.T) {
 	onThread(func() {
 		iso := newTestIsolate(t, 64<<20)
 		defer iso.Close()
-		err := iso.Call(8)
+		err := iso.Call(slotRecurse)
 		var je *JSError
 		if !errors.As(err, &je) || je.Class != "RangeError" {
 			t.Fatalf("got %v, want RangeError", err)
@@ -237,14 +248,14 @@ func TestHeapLimit(t *testing.T) {
 	onThread(func() {
 		iso := newTestIsolate(t, 32<<20)
 		defer iso.Close()
-		if err := iso.Call(10); !errors.Is(err, ErrTerminated) || !iso.OutOfMemory() {
+		if err := iso.Call(slotBomb); !errors.Is(err, ErrTerminated) || !iso.OutOfMemory() {
 			t.Fatalf("got %v (oom %v), want termination by the heap limit", err, iso.OutOfMemory())
 		}
 	})
 	onThread(func() {
 		iso := newTestIsolate(t, 32<<20)
 		defer iso.Close()
-		err := iso.Call(11)
+		err := iso.Call(slotBigBuffer)
 		var je *JSError
 		if !errors.As(err, &je) || je.Class != "RangeError" {
 			t.Fatalf("got %v, want RangeError for a 2 GiB ArrayBuffer", err)
