@@ -1,6 +1,7 @@
-// edged WPT prelude: what testharness.js and the tests expect of a dedicated worker's
-// global scope that an edged worker does not have. It runs before testharness.js, in
-// the place of the wrapper that wptserve puts around an .any.js file for a worker.
+// edged WPT prelude: what testharness.js and the tests expect of a worker's global
+// scope (a ServiceWorkerGlobalScope, as edged's is) that an edged worker lacks. It
+// runs before testharness.js, in the place of the wrapper that wptserve puts around
+// an .any.js file for a worker.
 // The runner defines __wpt = { url, title, timeout } just before this file. fetch()
 // is edged's own: the runner makes the fake hosts reach its server (server.go).
 (function () {
