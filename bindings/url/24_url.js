@@ -1463,6 +1463,12 @@ for (const name of ["toString", "toJSON"]) {
   d.enumerable = true;
   ObjectDefineProperty(URL.prototype, name, d);
 }
+// Static operations are enumerable too (WebIDL).
+for (const name of ["parse", "canParse"]) {
+  const d = Object.getOwnPropertyDescriptor(URL, name);
+  d.enumerable = true;
+  ObjectDefineProperty(URL, name, d);
+}
 for (const name of ["append", "delete", "get", "getAll", "has", "set", "sort", "forEach", "entries",
   "keys", "values", "toString", "size"]) {
   const d = Object.getOwnPropertyDescriptor(URLSearchParams.prototype, name);
