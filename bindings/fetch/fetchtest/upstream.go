@@ -27,6 +27,10 @@ import (
 //	/cookies               two Set-Cookie headers
 //	/gzip                  a gzip-encoded "compressed body"
 //	/count-body            reads the body in pieces, answers "<bytes> bytes"
+//	/echo-stream           streams the request body back as it reads it (full duplex),
+//	                       with the request's Content-Length (or -1) in X-Request-Length
+//	/truncate              announces ?len= bytes (default 100), sends "partial" and cuts
+//	                       the connection
 func Handler() http.Handler {
 	var hung atomic.Int64
 	mux := http.NewServeMux()
@@ -108,6 +112,36 @@ func Handler() http.Handler {
 		zw := gzip.NewWriter(w)
 		io.WriteString(zw, "compressed body")
 		zw.Close()
+	})
+	mux.HandleFunc("/echo-stream", func(w http.ResponseWriter, r *http.Request) {
+		rc := http.NewResponseController(w)
+		rc.EnableFullDuplex()
+		w.Header().Set("X-Request-Length", strconv.FormatInt(r.ContentLength, 10))
+		w.WriteHeader(200)
+		rc.Flush()
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := r.Body.Read(buf)
+			if n > 0 {
+				if _, werr := w.Write(buf[:n]); werr != nil {
+					return
+				}
+				rc.Flush()
+			}
+			if err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/truncate", func(w http.ResponseWriter, r *http.Request) {
+		n := r.URL.Query().Get("len")
+		if n == "" {
+			n = "100"
+		}
+		w.Header().Set("Content-Length", n)
+		io.WriteString(w, "partial")
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler) // the connection is closed mid-body
 	})
 	mux.HandleFunc("/count-body", func(w http.ResponseWriter, r *http.Request) {
 		n, err := io.Copy(io.Discard, r.Body)
