@@ -54,8 +54,15 @@ type streamItem struct {
 	abort bool
 }
 
-// Streams of answered requests, until ServeHTTP takes them.
-var respStreams sync.Map // *request → *respStream
+// respBody is a response body ServeHTTP serves after the head: a stream from JS
+// (*respStream), or a Go reader piped to the client (*respPipe, ops_pipe.go).
+type respBody interface {
+	serve(rw http.ResponseWriter, r *http.Request, status int)
+	drop() // the client left before serve
+}
+
+// Bodies of answered requests, until ServeHTTP takes them.
+var respStreams sync.Map // *request → respBody
 
 func streamOf(l *loop, rid int) (*request, *respStream) {
 	req := l.reqs[rid]
@@ -67,23 +74,25 @@ func streamOf(l *loop, rid int) (*request, *respStream) {
 	return req, st
 }
 
-// takeStream returns the stream of req, or nil when its body was sent whole. The
-// stream stays reachable by the ops until serve returns.
-func takeStream(req *request) *respStream {
+// takeStream returns the streamed or piped body of req, or nil when its body was sent
+// whole. A stream stays reachable by the ops until serve returns.
+func takeStream(req *request) respBody {
 	s, ok := respStreams.Load(req)
 	if !ok {
 		return nil
 	}
-	return s.(*respStream)
+	return s.(respBody)
 }
 
-// dropStream forgets the stream of a request whose client left before ServeHTTP
-// could serve it; writes still queued or to come fail.
+// dropStream forgets the body of a request whose client left before ServeHTTP could
+// serve it; writes still queued or to come fail, a piped body is closed.
 func dropStream(req *request) {
 	if s, ok := respStreams.LoadAndDelete(req); ok {
-		s.(*respStream).fail(nil, errClientGone)
+		s.(respBody).drop()
 	}
 }
+
+func (s *respStream) drop() { s.fail(nil, errClientGone) }
 
 func opRespStart(l *loop) {
 	iso := l.iso

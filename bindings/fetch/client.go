@@ -157,6 +157,7 @@ type spec struct {
 	redirect string
 	body     []byte        // a buffered body (replayed on 307/308), or nil
 	stream   io.ReadCloser // a streamed body, or nil
+	length   int64         // the streamed body's length when known (> 0), else 0
 	timeout  time.Duration
 }
 
@@ -181,6 +182,10 @@ type subrequest struct {
 	bodyW *io.PipeWriter // the streamed request body's writer, or nil
 
 	readMu sync.Mutex // one read at a time
+
+	readStarted atomic.Bool // op_fetch_read was called: the body is JS's
+	piped       atomic.Bool   // the body was handed to the runtime (passthrough.go)
+	pipeEnd     chan struct{} // closed when the piped body is closed (set with piped)
 
 	busy atomic.Int32 // async ops in flight
 	used atomic.Int64 // when an op last touched it (UnixNano)
@@ -347,7 +352,7 @@ func (c *client) send(ctx context.Context, sp spec) (head, error) {
 	method, header, body, stream := sp.method, sp.header, sp.body, sp.stream
 	redirected := false
 	for hops := 0; ; hops++ {
-		req, err := newRequest(ctx, method, u, header, body, stream)
+		req, err := newRequest(ctx, method, u, header, body, stream, sp.length)
 		if err != nil {
 			return head{}, err
 		}
@@ -403,7 +408,7 @@ func (c *client) send(ctx context.Context, sp spec) (head, error) {
 	}
 }
 
-func newRequest(ctx context.Context, method string, u *url.URL, header http.Header, body []byte, stream io.ReadCloser) (*http.Request, error) {
+func newRequest(ctx context.Context, method string, u *url.URL, header http.Header, body []byte, stream io.ReadCloser, length int64) (*http.Request, error) {
 	var rd io.Reader
 	switch {
 	case stream != nil:
@@ -417,6 +422,9 @@ func newRequest(ctx context.Context, method string, u *url.URL, header http.Head
 	}
 	if stream != nil {
 		req.ContentLength = -1
+		if length > 0 {
+			req.ContentLength = length
+		}
 	}
 	for k, vs := range header {
 		if strings.EqualFold(k, "Host") {

@@ -16,8 +16,9 @@ import (
 //
 //	op_fetch_open(method, url, headers, redirect, timeoutMs, body) → id          sync
 //	    headers packed "name\0value\0..."; redirect "follow" | "manual" | "error";
-//	    body null (none), a string or bytes (buffered), or true: streamed with
-//	    op_fetch_write / op_fetch_write_end.
+//	    body null (none), a string or bytes (buffered), true: streamed with
+//	    op_fetch_write / op_fetch_write_end, or a number: the incoming request of
+//	    that id, whose unread body Go sends as it arrives (passthrough.go).
 //	op_fetch_head(pid, id) → "status\0statusText\0url\0redirected\0name\0value..."  async
 //	    redirected is "1" or ""; header names lower-cased. Rejects with TypeError.
 //	op_fetch_read(pid, id) → Uint8Array chunk, or null at the end                  async
@@ -67,6 +68,15 @@ func opOpen(c op.Call) {
 		var pr *io.PipeReader
 		pr, pw = io.Pipe()
 		sp.stream = pr
+	case v8.Number:
+		sp.stream = errBody{errNoPassthrough}
+		if p, ok := c.(Passthrough); ok {
+			if body, n, err := p.TakeRequestBody(c.ArgInt(5)); err == nil {
+				sp.stream, sp.length = body, n
+			} else {
+				sp.stream = errBody{err}
+			}
+		}
 	}
 	w := c.Worker()
 	cl := clientFor(w.Name())
@@ -103,10 +113,11 @@ func opHead(c op.Call) {
 func opRead(c op.Call) {
 	done := c.Async()
 	s := lookup(c.ArgInt(1), c.Worker())
-	if s == nil {
+	if s == nil || s.piped.Load() {
 		done.Reject("TypeError", "fetch: the response body is closed")
 		return
 	}
+	s.readStarted.Store(true)
 	end := s.begin()
 	go func() {
 		defer end()
