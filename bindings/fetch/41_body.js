@@ -19,13 +19,18 @@ const EMPTY = new Uint8Array(0);
 // Chunks from Go, read with read() → Promise<Uint8Array | null> (null: the end);
 // cancel(reason) (optional) tells the producer to stop. It becomes a byte stream when
 // a stream is needed; otherwise it is read directly, without one.
+//
+// A producer whose bytes Go can move without JS sets `passthrough` (see "Native
+// passthrough" below); the first read or cancel clears it.
 class ChunkSource {
   constructor(read, cancel) {
     this.read = read;
     this.cancelFn = cancel;
     this.done = false;
+    this.passthrough = null;
   }
   async readChunk() {
+    this.passthrough = null;
     if (this.done) return null;
     let chunk;
     try {
@@ -53,19 +58,26 @@ class ChunkSource {
     return concat(chunks, total);
   }
   cancel(reason) {
+    this.passthrough = null;
     if (this.done) return;
     this.done = true;
     if (this.cancelFn) this.cancelFn(reason);
   }
   toStream() {
-    return priv.newReadableByteStream(() => this.readChunk(), (reason) => this.cancel(reason));
+    const s = priv.newReadableByteStream(() => this.readChunk(), (reason) => this.cancel(reason));
+    streamSources.set(s, this);
+    return s;
   }
 }
+// Streams made by toStream → their ChunkSource.
+const streamSources = new WeakMap();
 priv.newChunkSource = (read, cancel) => new ChunkSource(read, cancel);
 priv.isChunkSource = (v) => v instanceof ChunkSource;
 // The incoming request's body, read with op_req_body_read.
 priv.IncomingBody = function IncomingBody(rid) {
-  return new ChunkSource(() => core.opAsync(opReqBodyRead, rid), null);
+  const src = new ChunkSource(() => core.opAsync(opReqBodyRead, rid), null);
+  src.passthrough = { kind: "request", rid };
+  return src;
 };
 
 function concat(chunks, total) {
@@ -281,6 +293,40 @@ priv.bodyTakeForFetch = function bodyTakeForFetch(state) {
   return r === null ? state.source : r;
 };
 
+// ---------------------------------------------------------------------------------
+// Native passthrough: a body that is still exactly what a Go producer made (the
+// incoming request's body, a fetch() response body: a ChunkSource with a passthrough,
+// or the stream made from one, not locked, not disturbed, nothing read) can be handed
+// to Go whole, which moves its bytes without JS (bindings/fetch/passthrough.go).
+
+// Returns the body's passthrough ({ kind, ... } as its producer set it), or null.
+priv.bodyPassthrough = function bodyPassthrough(state) {
+  let src = state.source;
+  const s = state.stream;
+  if (s !== null) {
+    if (priv.isLocked(s) || priv.isDisturbed(s) || priv.readableStreamState(s) !== "readable") return null;
+    src = streamSources.get(s);
+  } else if (state.disturbed) {
+    return null;
+  }
+  return src instanceof ChunkSource ? src.passthrough : null;
+};
+
+// Marks a body handed to Go (after bodyPassthrough) used: its stream, if any, ends
+// locked, disturbed and closed. The producer is not cancelled: Go has its bytes.
+priv.bodyPassedThrough = function bodyPassedThrough(state) {
+  state.disturbed = true;
+  const s = state.stream;
+  const src = s !== null ? streamSources.get(s) : state.source;
+  src.passthrough = null;
+  src.done = true; // so the stream's cancel below does not reach the producer
+  if (s !== null) {
+    const rs = sops.getRStream(s);
+    sops.acquireDefaultReader(rs);
+    sops.setPromiseIsHandled(sops.readableStreamCancel(rs, undefined));
+  }
+};
+
 priv.bodyUnusable = (state) => state.source !== null && (isDisturbed(state) || isLocked(state));
 
 // Clones a body: a whole source is copied; a stream is teed, the original keeping
@@ -312,6 +358,17 @@ priv.bodyMove = function bodyMove(state) {
     sops.setPromiseIsHandled(sops.readableStreamCancel(sops.getRStream(old), undefined));
     void r;
     return newBodyState(src);
+  }
+  // An untouched stream over a Go producer that can pass its bytes through (above):
+  // the new body takes the producer itself, so it still can; the old stream stays
+  // locked and disturbed, never read.
+  const produced = streamSources.get(old);
+  if (produced !== undefined && produced.passthrough !== null && !priv.isLocked(old) && !priv.isDisturbed(old) &&
+      priv.readableStreamState(old) === "readable") {
+    const rs = sops.getRStream(old);
+    sops.acquireDefaultReader(rs);
+    rs.disturbed = true;
+    return newBodyState(produced);
   }
   const reader = priv.bodyReader(old);
   return newBodyState(priv.newReadableByteStream(() => reader.read(), (reason) => reader.cancel(reason)));

@@ -109,12 +109,15 @@ priv.processDataURL = processDataURL;
 
 const dropped = new FinalizationRegistry((id) => core.opSync(opClose, id));
 
-function responseSource(id, signal, abort) {
+// state.piped is set once the body went to Go whole (op_fetch_respond): the
+// subrequest then outlives its request; only its AbortSignal still closes it.
+function responseSource(id, signal, abort, state) {
   const token = {};
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
+    source.passthrough = null;
     dropped.unregister(token);
     if (signal !== null) priv.signalRemoveAlgorithm(signal, abort);
     core.opSync(opClose, id);
@@ -136,6 +139,15 @@ function responseSource(id, signal, abort) {
     return chunk;
   }, close);
   dropped.register(source, id, token);
+  source.passthrough = {
+    kind: "fetch",
+    id,
+    // Go took the body (45_dispatch.js): garbage collection must not close it now.
+    taken() {
+      state.piped = true;
+      dropped.unregister(token);
+    },
+  };
   return { source, close };
 }
 
@@ -192,11 +204,20 @@ function fetch(input, init = undefined) {
   } catch (e) {
     return Promise.reject(e);
   }
-  const body = priv.bodyTakeForFetch(priv.requestBody(request));
+  const bodyState = priv.requestBody(request);
+  // The incoming request's body passed on untouched goes upstream from Go.
+  const pass = priv.bodyPassthrough(bodyState);
+  let body;
+  if (pass !== null && pass.kind === "request") {
+    priv.bodyPassedThrough(bodyState);
+    body = pass.rid;
+  } else {
+    body = priv.bodyTakeForFetch(bodyState);
+  }
   const streamed = body !== null && typeof body === "object" && !(body instanceof Uint8Array);
   const id = core.opSync(opOpen, request.method, url, priv.headersPacked(request.headers), request.redirect, 0,
     streamed ? true : body);
-  const state = { closed: false };
+  const state = { closed: false, piped: false };
   // The subrequest is over before its request body was sent: cancel the body's source.
   const stop = (reason) => {
     if (state.closed) return;
@@ -211,7 +232,7 @@ function fetch(input, init = undefined) {
   if (scope !== null) {
     priv.onScopeFinished(scope, () => {
       stop(new TypeError("fetch: the request that made this subrequest has finished"));
-      core.opSync(opClose, id);
+      if (!state.piped) core.opSync(opClose, id);
     });
   }
 
@@ -242,7 +263,7 @@ function fetch(input, init = undefined) {
         core.opSync(opClose, id);
         if (signal !== null) priv.signalRemoveAlgorithm(signal, abort);
       } else {
-        const r = responseSource(id, signal, abort);
+        const r = responseSource(id, signal, abort, state);
         source = r.source;
         bodyClose = r.close;
       }

@@ -12,6 +12,8 @@ const opRespStart = core.ops.op_resp_start;
 const opRespWrite = core.ops.op_resp_write;
 const opRespEnd = core.ops.op_resp_end;
 const opRespAbort = core.ops.op_resp_abort;
+const opFetchRespond = core.ops.op_fetch_respond;
+const opFetchPiped = core.ops.op_fetch_piped;
 
 let handler = null; // the default export
 let env = Object.freeze({});
@@ -253,12 +255,38 @@ function respond(scope, value) {
     fail(scope, "TypeError: the returned Response's body has already been used");
     return;
   }
+  const pass = priv.bodyPassthrough(state);
+  if (pass !== null && pass.kind === "fetch" && sendPiped(scope, value, state, pass)) return;
   const reader = priv.bodyChunkReader(state);
   if (reader !== null) {
     sendStream(scope, value, reader);
     return;
   }
   send(scope, value, state.source);
+}
+
+// An untouched fetch() response body goes to the client from Go, without JS per
+// chunk (bindings/fetch/passthrough.go). Returns false when Go could not take the
+// body (the subrequest was closed): the response is then sent the ordinary way.
+// As with a stream, the request lasts until the body has gone: what else it does
+// (a request body it still sends upstream) goes on meanwhile.
+function sendPiped(scope, response, state, pass) {
+  if (scope.responded) return true;
+  let piped;
+  try {
+    piped = core.opSync(opFetchRespond, scope.rid, priv.responseStatus(response), priv.responsePackedHeaders(response),
+      pass.id);
+  } catch {
+    // The request was answered already; Go closed the body it took.
+    piped = true;
+  }
+  if (!piped) return false;
+  scope.responded = true;
+  priv.bodyPassedThrough(state);
+  pass.taken();
+  const end = () => drainWaitUntil(scope);
+  core.opAsync(opFetchPiped, pass.id).then(end, end);
+  return true;
 }
 
 // A body read chunk by chunk goes out chunk by chunk. One write is in flight while
