@@ -69,8 +69,9 @@ func snapshotKey(bootstrap string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// loadOrMakeSnapshot returns the cached snapshot for bootstrap, or makes and caches it.
-func loadOrMakeSnapshot(bootstrap string) (*v8.Snapshot, error) {
+// loadOrMakeSnapshot returns the cached snapshot for bootstrap, or makes one from
+// make() (the same bootstrap, compacted) and caches it.
+func loadOrMakeSnapshot(bootstrap string, make func() string) (*v8.Snapshot, error) {
 	dir := snapshotCacheDir()
 	var path string
 	if dir != "" {
@@ -84,7 +85,7 @@ func loadOrMakeSnapshot(bootstrap string) (*v8.Snapshot, error) {
 			os.Remove(path) // damaged: make it again
 		}
 	}
-	snap, err := v8.NewSnapshot(bootstrap)
+	snap, err := v8.NewSnapshot(make())
 	if err != nil {
 		return nil, err
 	}
