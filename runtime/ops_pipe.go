@@ -40,7 +40,7 @@ func (l *loop) RespondWithReader(rid, status int, headers []byte, body io.ReadCl
 	}
 	req.status = status
 	req.header = parseHeaders(headers)
-	respStreams.Store(req, &respPipe{w: l.w, req: req, body: body})
+	respStreams.Store(req, &respPipe{l: l, req: req, body: body})
 	pipedResponses.Add(1)
 	l.answer(req)
 	return nil
@@ -63,7 +63,7 @@ func (l *loop) TakeRequestBody(rid int) (io.ReadCloser, int64, error) {
 
 // respPipe is a response whose body ServeHTTP copies from a Go reader.
 type respPipe struct {
-	w    *Worker
+	l    *loop
 	req  *request
 	body io.ReadCloser
 }
@@ -75,7 +75,7 @@ var pipeBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b 
 // resets the client's connection, as a failing stream does.
 func (p *respPipe) serve(rw http.ResponseWriter, r *http.Request, status int) {
 	defer respStreams.Delete(p.req)
-	defer p.body.Close()
+	defer p.settle()
 	rc := http.NewResponseController(rw)
 	// The handler may pass its request body upstream while this response streams.
 	rc.EnableFullDuplex()
@@ -107,9 +107,27 @@ func (p *respPipe) serve(rw http.ResponseWriter, r *http.Request, status int) {
 			if r.Context().Err() != nil {
 				return // closed because the client went away
 			}
-			p.w.console(levelError, "the proxied response body failed: "+err.Error())
-			panic(http.ErrAbortHandler)
+			p.l.w.console(levelError, "the proxied response body failed: "+err.Error())
+			panic(http.ErrAbortHandler) // after the deferred settle
 		}
+	}
+}
+
+// settle closes the body, which settles what JS waits on for it (the end of the
+// request: op_fetch_piped), and waits until the loop has delivered that. So, as
+// with a stream, the request has finished in JS (waitUntil aside) before the client
+// sees the end of the response, and a next request on the same connection does not
+// overlap it (which would blur what is charged to which: CPU time, subrequests).
+func (p *respPipe) settle() {
+	p.body.Close()
+	delivered := make(chan struct{})
+	p.l.post(func(l *loop) {
+		l.flushCompletions()
+		close(delivered)
+	})
+	select {
+	case <-delivered:
+	case <-p.l.stopped:
 	}
 }
 

@@ -184,8 +184,8 @@ type subrequest struct {
 	readMu sync.Mutex // one read at a time
 
 	readStarted atomic.Bool // op_fetch_read was called: the body is JS's
-	piped       atomic.Bool   // the body was handed to the runtime (passthrough.go)
-	pipeEnd     chan struct{} // closed when the piped body is closed (set with piped)
+	piped       atomic.Bool // the body was handed to the runtime (passthrough.go)
+	pipe        *pipeState  // set with piped, on the isolate's thread
 
 	busy atomic.Int32 // async ops in flight
 	used atomic.Int64 // when an op last touched it (UnixNano)

@@ -67,17 +67,44 @@ func opRespond(c op.Call) {
 	c.ReturnBool(true)
 }
 
+// pipeState is the end of a piped body, which op_fetch_piped waits for.
+type pipeState struct {
+	mu     sync.Mutex
+	ended  bool
+	waiter op.Completer // op_fetch_piped's, or nil
+	done   chan struct{}
+}
+
+// end marks the pipe ended and settles its waiter, before it returns.
+func (p *pipeState) end() {
+	p.mu.Lock()
+	p.ended = true
+	w := p.waiter
+	p.waiter = nil
+	p.mu.Unlock()
+	close(p.done)
+	if w != nil {
+		w.Resolve(op.Undefined())
+	}
+}
+
 func opPiped(c op.Call) {
 	done := c.Async()
 	s := lookup(c.ArgInt(1), c.Worker())
-	if s == nil || s.pipeEnd == nil {
+	if s == nil || s.pipe == nil {
 		done.Resolve(op.Undefined()) // ended and released already
 		return
 	}
-	go func() {
-		<-s.pipeEnd
+	p := s.pipe
+	p.mu.Lock()
+	ended := p.ended
+	if !ended {
+		p.waiter = done
+	}
+	p.mu.Unlock()
+	if ended {
 		done.Resolve(op.Undefined())
-	}()
+	}
 }
 
 // takeBody reserves the response body for a pipe: only once, only after the head
@@ -91,7 +118,7 @@ func (s *subrequest) takeBody() bool {
 	if s.err != nil || s.h.resp == nil || s.readStarted.Load() || !s.piped.CompareAndSwap(false, true) {
 		return false
 	}
-	s.pipeEnd = make(chan struct{})
+	s.pipe = &pipeState{done: make(chan struct{})}
 	return true
 }
 
@@ -110,11 +137,13 @@ func (b *upstreamBody) Read(p []byte) (int, error) {
 	return b.s.read(p)
 }
 
+// Close frees the subrequest and settles op_fetch_piped before it returns, so the
+// runtime can deliver that to JS before it ends the client's response.
 func (b *upstreamBody) Close() error {
 	b.once.Do(func() {
 		b.end()
 		release(b.id, b.owner)
-		close(b.s.pipeEnd)
+		b.s.pipe.end()
 	})
 	return nil
 }

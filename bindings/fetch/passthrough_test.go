@@ -39,7 +39,7 @@ func TestPipedBody(t *testing.T) {
 		t.Error("the subrequest is still there after its piped body was closed")
 	}
 	select {
-	case <-s.pipeEnd:
+	case <-s.pipe.done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the end of the pipe was not signalled")
 	}
