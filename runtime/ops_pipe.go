@@ -96,7 +96,7 @@ func (p *respPipe) serve(rw http.ResponseWriter, r *http.Request, status int) {
 			if _, werr := rw.Write(buf[:n]); werr != nil {
 				return // the client went away
 			}
-			if rc.Flush() != nil {
+			if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 				return
 			}
 		}
