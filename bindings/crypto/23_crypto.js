@@ -38,7 +38,7 @@ class CryptoKey {
   #algorithmCache;
   #usagesCache;
 
-  constructor(key) {
+  constructor(key = undefined) { // length 0, as WebIDL interfaces have
     if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
   }
 
@@ -106,7 +106,7 @@ Object.defineProperty(CryptoKey.prototype, Symbol.for("nodejs.util.inspect.custo
 
 class Crypto {
   #brand = true;
-  constructor(key) {
+  constructor(key = undefined) { // length 0, as WebIDL interfaces have
     if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
   }
   get subtle() {

@@ -130,7 +130,7 @@ function check(self, method, n, required) {
 }
 
 class SubtleCrypto {
-  constructor(key) {
+  constructor(key = undefined) { // length 0, as WebIDL interfaces have
     if (key !== illegalConstructorKey) throw webidl.illegalConstructor();
   }
 

@@ -462,6 +462,10 @@ function defineEventHandler(proto, name, check) {
     enumerable: true,
     configurable: true,
   });
+  // WebIDL names accessor functions "get on<name>" / "set on<name>".
+  const d = Object.getOwnPropertyDescriptor(proto, `on${name}`);
+  Object.defineProperty(d.get, "name", { value: `get on${name}` });
+  Object.defineProperty(d.set, "name", { value: `set on${name}` });
 }
 priv.defineEventHandler = defineEventHandler;
 
