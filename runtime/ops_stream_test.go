@@ -459,7 +459,9 @@ func BenchmarkProxyRequestBody(b *testing.B) {
 	benchProxy(b, `async fetch(request, env) {
 		const r = await fetch(env.UPSTREAM + "/count-body", { method: "POST", body: request.body });
 		return new Response(await r.text());
-	}`, func() *http.Request { return httptest.NewRequest("POST", "http://example.com/", strings.NewReader(body)) }, len("1048576 bytes"))
+	}`, func() *http.Request {
+		return httptest.NewRequest("POST", "http://example.com/", strings.NewReader(body))
+	}, len("1048576 bytes"))
 }
 
 func benchProxy(b *testing.B, handler string, newReq func() *http.Request, want int) {
