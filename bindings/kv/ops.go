@@ -46,6 +46,19 @@ func lookup(w op.Worker, name, method string) (Store, error) {
 	}
 }
 
+// begin starts an async KV op: its worker, its completer and the namespace named by
+// argument 1. When the namespace is missing the op is already rejected (ok false).
+func begin(c op.Call, method string) (w op.Worker, done op.Completer, s Store, ok bool) {
+	done = c.Async()
+	w = c.Worker()
+	s, err := lookup(w, c.ArgString(1), method)
+	if err != nil {
+		reject(w, done, method, err)
+		return w, done, nil, false
+	}
+	return w, done, s, true
+}
+
 // reject settles a failed op: KV's own errors keep their text; anything else
 // is logged in full and reported as KV reports a server failure.
 func reject(w op.Worker, done op.Completer, method string, err error) {
@@ -72,11 +85,8 @@ func AppendEntry(dst []byte, e *Entry) []byte {
 }
 
 func opGet(c op.Call) {
-	done := c.Async()
-	w := c.Worker()
-	s, err := lookup(w, c.ArgString(1), "GET")
-	if err != nil {
-		reject(w, done, "GET", err)
+	w, done, s, ok := begin(c, "GET")
+	if !ok {
 		return
 	}
 	key, withMeta := c.ArgString(2), c.ArgBool(3)
@@ -123,11 +133,8 @@ func DecodeKeys(b []byte) ([]string, error) {
 }
 
 func opGetBulk(c op.Call) {
-	done := c.Async()
-	w := c.Worker()
-	s, err := lookup(w, c.ArgString(1), "GET_BULK")
-	if err != nil {
-		reject(w, done, "GET_BULK", err)
+	w, done, s, ok := begin(c, "GET_BULK")
+	if !ok {
 		return
 	}
 	keys, err := DecodeKeys(c.ArgView(2))
@@ -184,11 +191,8 @@ func ParsePutOptions(s string) (PutOptions, error) {
 }
 
 func opPut(c op.Call) {
-	done := c.Async()
-	w := c.Worker()
-	s, err := lookup(w, c.ArgString(1), "PUT")
-	if err != nil {
-		reject(w, done, "PUT", err)
+	w, done, s, ok := begin(c, "PUT")
+	if !ok {
 		return
 	}
 	key := c.ArgString(2)
@@ -217,11 +221,8 @@ func opPut(c op.Call) {
 }
 
 func opDelete(c op.Call) {
-	done := c.Async()
-	w := c.Worker()
-	s, err := lookup(w, c.ArgString(1), "DELETE")
-	if err != nil {
-		reject(w, done, "DELETE", err)
+	w, done, s, ok := begin(c, "DELETE")
+	if !ok {
 		return
 	}
 	key := c.ArgString(2)
@@ -260,12 +261,9 @@ func AppendList(dst []byte, r *ListResult) []byte {
 }
 
 func opList(c op.Call) {
-	done := c.Async()
-	w := c.Worker()
 	// workerd reports list failures as "KV GET failed" (the listing is a GET).
-	s, err := lookup(w, c.ArgString(1), "GET")
-	if err != nil {
-		reject(w, done, "GET", err)
+	w, done, s, ok := begin(c, "GET")
+	if !ok {
 		return
 	}
 	o := ListOptions{Prefix: c.ArgString(2), Limit: c.ArgInt(3), Cursor: c.ArgString(4)}
