@@ -36,21 +36,29 @@ func SetSpareIsolates(n int) {
 	}
 }
 
-// takeSpare returns a ready loop made with heap limit heapBytes, or nil, and starts
-// making its replacement.
+// takeSpare returns a ready loop made with heap limit heapBytes, or nil. The caller
+// calls refillSpares once its own isolate is ready.
 func takeSpare(heapBytes int) *loop {
 	spares.Lock()
 	defer spares.Unlock()
-	var l *loop
 	if heapBytes == DefaultHeapBytes && len(spares.ready) > 0 {
-		l = spares.ready[len(spares.ready)-1]
+		l := spares.ready[len(spares.ready)-1]
 		spares.ready = spares.ready[:len(spares.ready)-1]
+		return l
 	}
+	return nil
+}
+
+// refillSpares makes missing spares in the background. It runs after a worker got
+// its isolate, not while it waits: on a process's first request the two would share
+// the CPU, and the worker's isolate would take twice as long.
+func refillSpares() {
+	spares.Lock()
+	defer spares.Unlock()
 	if !spares.filling && len(spares.ready) < spares.want {
 		spares.filling = true
 		go fillSpares()
 	}
-	return l
 }
 
 func fillSpares() {

@@ -145,7 +145,9 @@ func (w *Worker) spawn() (*loop, error) {
 	}
 	ready := make(chan error, 1)
 	l.assign <- assignment{w: w, ready: ready}
-	if err := <-ready; err != nil {
+	err := <-ready
+	refillSpares()
+	if err != nil {
 		return nil, err
 	}
 	w.stats.isolates.Add(1)
