@@ -20,7 +20,18 @@ if ! have_runtime_libs; then
 	sudo_if env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libuv1 libc-ares2 libicu72 libnghttp2-14 libbrotli1 >/dev/null
 fi
 
+# Debian's libnode binds its ~57,000 references to its own symbols by name at every
+# process start (it is linked with -z now); rewriting them to relative relocations
+# halves edged's start-up time. See internal/prebind.
+prebind() {
+	local stamp="$dest/.prebound"
+	[ -f "$stamp" ] && [ "$stamp" -nt "$lib/libnode.so.108" ] && return 0
+	(cd "$top" && go run ./scripts/prebind "$lib/libnode.so.108")
+	touch "$stamp"
+}
+
 if [ -f "$lib/libnode.so.108" ] && [ -f "$inc/v8-version.h" ]; then
+	prebind
 	exit 0
 fi
 
@@ -41,4 +52,5 @@ for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$dest"; done
 # The -dev package's libnode.so link is absolute-relative to its own tree; make it local.
 ln -sf libnode.so.108 "$lib/libnode.so"
 grep -q 'V8_MAJOR_VERSION 10' "$inc/v8-version.h" || { echo "deps: unexpected V8 version in $inc" >&2; exit 1; }
+prebind
 echo "deps: V8 $(awk '/define V8_(MAJOR|MINOR|BUILD)_VERSION/{printf "%s.", $3}' "$inc/v8-version.h" | sed 's/\.$//') ready in .deps/libnode"

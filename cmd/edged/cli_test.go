@@ -13,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/edged-dev/edged/internal/prebind"
+	"github.com/edged-dev/edged/runtime/v8"
 )
 
 var edgedBin string
@@ -135,5 +138,21 @@ function WHO_FALLBACK() { return "world"; }`},
 				t.Fatal("edged did not exit within 15 s of SIGTERM")
 			}
 		})
+	}
+}
+
+// The edged binary exports no name of libnode's that scripts/deps.sh rewrote to bind
+// to libnode itself (see internal/prebind).
+func TestEdgedInterposesNoLibnodeSymbol(t *testing.T) {
+	lib := v8.LibraryPath()
+	if lib == "" {
+		t.Fatal("libnode not found in /proc/self/maps")
+	}
+	names, err := prebind.Interposed(edgedBin, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) > 0 {
+		t.Errorf("edged exports %d names libnode defines: %v", len(names), names)
 	}
 }

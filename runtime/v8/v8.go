@@ -8,7 +8,10 @@
 package v8
 
 /*
-#cgo CXXFLAGS: -std=c++17 -fno-rtti -O2 -Wno-unused-result -I${SRCDIR}/../../.deps/libnode/usr/include/node
+// Hidden visibility: the program must export no name libnode defines, since
+// scripts/deps.sh binds libnode's references to its own symbols ahead of time
+// (internal/prebind; TestNoLibnodeSymbolInterposed checks it).
+#cgo CXXFLAGS: -std=c++17 -fno-rtti -O2 -fvisibility=hidden -fvisibility-inlines-hidden -Wno-unused-result -I${SRCDIR}/../../.deps/libnode/usr/include/node
 #cgo LDFLAGS: -L${SRCDIR}/../../.deps/libnode/usr/lib/x86_64-linux-gnu -Wl,-rpath,${SRCDIR}/../../.deps/libnode/usr/lib/x86_64-linux-gnu -lnode -lstdc++
 #include <stdlib.h>
 #include "glue.h"
