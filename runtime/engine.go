@@ -1,9 +1,7 @@
 package runtime
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
@@ -133,11 +131,9 @@ func compactJS(src string) string {
 
 // engine is the per-process state: V8 initialized, one snapshot, one op table.
 type engine struct {
-	snap     *v8.Snapshot
-	ops      []op.Func
-	opIDs    map[string]int
-	hash     string
-	bootSize int
+	snap  *v8.Snapshot
+	ops   []op.Func
+	opIDs map[string]int
 }
 
 var (
@@ -153,21 +149,21 @@ func getEngine() (*engine, error) {
 		for i, n := range names {
 			e.opIDs[n] = i
 		}
-		files, err := collectJS()
-		if err != nil {
-			engineErr = err
-			return
-		}
-		src := buildBootstrap(files, names, false)
-		sum := sha256.Sum256([]byte(src))
-		e.hash = hex.EncodeToString(sum[:8])
-		e.bootSize = len(src)
 		v8.Init(os.Getenv("EDGED_V8_FLAGS"))
-		e.snap, err = loadOrMakeSnapshot(src, func() string { return buildBootstrap(files, names, true) })
+		// The bootstrap is assembled only when the cache misses (or the program has no
+		// build ID to key it by): that alone costs several milliseconds.
+		snap, err := loadOrMakeSnapshot(func(compact bool) (string, error) {
+			files, err := collectJS()
+			if err != nil {
+				return "", err
+			}
+			return buildBootstrap(files, names, compact), nil
+		})
 		if err != nil {
 			engineErr = fmt.Errorf("runtime: %w", err)
 			return
 		}
+		e.snap = snap
 		theEngine = e
 	})
 	return theEngine, engineErr

@@ -1,29 +1,46 @@
 package runtime
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/edged-dev/edged/runtime/v8"
 )
 
 // The startup snapshot takes ~0.4 s to make (evaluating every binding's JS), which
-// would dominate edged's start. It is cached on disk, keyed by everything that
-// shapes it: the bootstrap source (JS files and op table), the V8 version and the
-// identity of the libnode file V8 runs from. The file carries a SHA-256 of the blob,
-// checked before V8 sees it (V8 aborts the process on a bad blob).
+// would dominate edged's start. It is cached on disk under a key naming everything
+// that shapes it:
+//   - the program: its Go build ID, which changes with any input of the build (the
+//     bootstrap JS embedded in it, the op table, the glue). Computing it costs a
+//     read of one ELF note, where hashing the bootstrap would cost ~10 ms of
+//     assembling and hashing 0.7 MB at every start. A program without a build ID
+//     falls back to a hash of the bootstrap source;
+//   - V8's version, its flags (EDGED_V8_FLAGS) and the identity of the libnode file
+//     V8 runs from.
+//
+// The file holds the bootstrap source the snapshot refers to (a shared snapshot
+// keeps one copy of it for all isolates, see v8.NewSharedSnapshot) and the blob,
+// with a CRC-32C of both checked before V8 sees them: V8 aborts the process on a
+// damaged blob. (The CRC guards against truncated or damaged files, not against
+// someone who can write to the user's cache directory.)
 //
 // EDGED_CACHE_DIR moves the cache (default: the user cache dir + "/edged");
 // EDGED_SNAPSHOT_CACHE=off disables it.
 
-const snapMagic = "EDGSNAP1"
+const snapMagic = "EDGSNAP2"
+
+// header: magic, CRC-32C of the rest, source length.
+const snapHeader = len(snapMagic) + 4 + 8
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func snapshotCacheDir() string {
 	if os.Getenv("EDGED_SNAPSHOT_CACHE") == "off" {
@@ -41,72 +58,141 @@ func snapshotCacheDir() string {
 
 // libnodeIdentity names the loaded libnode file by path, size and modification time.
 func libnodeIdentity() string {
-	f, err := os.Open("/proc/self/maps")
-	if err != nil {
+	path := v8.LibraryPath()
+	if path == "" {
 		return "unknown"
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		i := strings.Index(line, "/")
-		if i < 0 || !strings.Contains(line[i:], "libnode.so") {
-			continue
-		}
-		path := line[i:]
-		if st, err := os.Stat(path); err == nil {
-			return fmt.Sprintf("%s:%d:%d", path, st.Size(), st.ModTime().UnixNano())
-		}
-		return path
+	if st, err := os.Stat(path); err == nil {
+		return fmt.Sprintf("%s:%d:%d", path, st.Size(), st.ModTime().UnixNano())
 	}
-	return "unknown"
+	return path
 }
 
-func snapshotKey(bootstrap string) string {
+// programBuildID reads the Go build ID of the running executable ("" when it has
+// none).
+func programBuildID() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := elf.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	s := f.Section(".note.go.buildid")
+	if s == nil {
+		return ""
+	}
+	b, err := s.Data()
+	if err != nil || len(b) < 16 {
+		return ""
+	}
+	// One ELF note: namesz, descsz, type, "Go\0\0", then the ID.
+	namesz, descsz := binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:])
+	off := 12 + (int(namesz)+3)&^3
+	if namesz != 4 || string(b[12:14]) != "Go" || off+int(descsz) > len(b) || descsz == 0 {
+		return ""
+	}
+	return string(b[off : off+int(descsz)])
+}
+
+// snapshotKey names the cache file for the given program identity (a build ID, or
+// failing that the bootstrap source itself).
+func snapshotKey(program string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", snapMagic, v8.Version(), libnodeIdentity())
-	h.Write([]byte(bootstrap))
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00", snapMagic, v8.Version(), os.Getenv("EDGED_V8_FLAGS"), libnodeIdentity())
+	h.Write([]byte(program))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// loadOrMakeSnapshot returns the cached snapshot for bootstrap, or makes one from
-// make() (the same bootstrap, compacted) and caches it.
-func loadOrMakeSnapshot(bootstrap string, make func() string) (*v8.Snapshot, error) {
+// loadOrMakeSnapshot returns the cached snapshot for this program, or makes one from
+// the compacted bootstrap and caches it. bootstrap(compact) is called only on a miss
+// (compacted) or when the program has no build ID (raw, to key the cache by).
+func loadOrMakeSnapshot(bootstrap func(compact bool) (string, error)) (*v8.Snapshot, error) {
 	dir := snapshotCacheDir()
 	var path string
 	if dir != "" {
-		path = filepath.Join(dir, "snapshot-"+snapshotKey(bootstrap)+".bin")
+		id := programBuildID()
+		if id == "" {
+			raw, err := bootstrap(false)
+			if err != nil {
+				return nil, err
+			}
+			id = "bootstrap:" + raw
+		}
+		path = filepath.Join(dir, "snapshot-"+snapshotKey(id)+".bin")
 		if b, err := os.ReadFile(path); err == nil {
-			if blob, ok := verifySnapshotFile(b); ok {
+			if src, blob, ok := verifySnapshotFile(b); ok {
+				snap, err := loadSnapshot(src, blob)
+				if err != nil {
+					return nil, err
+				}
 				now := time.Now()
 				os.Chtimes(path, now, now) // in use: keep it
-				return v8.SnapshotFromBytes(blob), nil
+				return snap, nil
 			}
 			os.Remove(path) // damaged: make it again
 		}
 	}
-	snap, err := v8.NewSnapshot(make())
+	src, err := bootstrap(true)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := v8.NewSharedSnapshot(src)
+	if errors.Is(err, v8.ErrNotASCII) {
+		snap, err = v8.NewSnapshot(src) // each isolate then holds its own copy
+	}
 	if err != nil {
 		return nil, err
 	}
 	if path != "" {
-		writeSnapshotFile(dir, path, snap.Bytes())
+		writeSnapshotFile(dir, path, snap.SharedSource(), snap.Bytes())
 	}
 	return snap, nil
 }
 
-func verifySnapshotFile(b []byte) ([]byte, bool) {
-	if len(b) < len(snapMagic)+sha256.Size || string(b[:len(snapMagic)]) != snapMagic {
-		return nil, false
+func loadSnapshot(src, blob []byte) (*v8.Snapshot, error) {
+	if len(src) == 0 {
+		return v8.SnapshotFromBytes(blob), nil
 	}
-	sum := b[len(snapMagic) : len(snapMagic)+sha256.Size]
-	blob := b[len(snapMagic)+sha256.Size:]
-	got := sha256.Sum256(blob)
-	return blob, bytes.Equal(sum, got[:])
+	return v8.SharedSnapshotFromBytes(blob, src)
+}
+
+// verifySnapshotFile splits a cache file into the shared source (empty when the
+// snapshot holds its own) and the blob, checking its magic and CRC.
+func verifySnapshotFile(b []byte) (src, blob []byte, ok bool) {
+	if len(b) < snapHeader || string(b[:len(snapMagic)]) != snapMagic {
+		return nil, nil, false
+	}
+	sum := binary.LittleEndian.Uint32(b[len(snapMagic):])
+	if crc32.Checksum(b[len(snapMagic)+4:], castagnoli) != sum {
+		return nil, nil, false
+	}
+	n := binary.LittleEndian.Uint64(b[len(snapMagic)+4:])
+	rest := b[snapHeader:]
+	if n > uint64(len(rest)) || len(rest)-int(n) == 0 {
+		return nil, nil, false
+	}
+	return rest[:n], rest[n:], true
+}
+
+func encodeSnapshotFile(src, blob []byte) []byte {
+	b := make([]byte, snapHeader, snapHeader+len(src)+len(blob))
+	copy(b, snapMagic)
+	binary.LittleEndian.PutUint64(b[len(snapMagic)+4:], uint64(len(src)))
+	b = append(append(b, src...), blob...)
+	sealSnapshotFile(b)
+	return b
+}
+
+// sealSnapshotFile sets the CRC of an encoded file.
+func sealSnapshotFile(b []byte) {
+	binary.LittleEndian.PutUint32(b[len(snapMagic):], crc32.Checksum(b[len(snapMagic)+4:], castagnoli))
 }
 
 // writeSnapshotFile writes atomically; failing to cache is not an error.
-func writeSnapshotFile(dir, path string, blob []byte) {
+func writeSnapshotFile(dir, path string, src, blob []byte) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return
 	}
@@ -114,8 +200,7 @@ func writeSnapshotFile(dir, path string, blob []byte) {
 	if err != nil {
 		return
 	}
-	sum := sha256.Sum256(blob)
-	_, err = tmp.Write(append(append([]byte(snapMagic), sum[:]...), blob...))
+	_, err = tmp.Write(encodeSnapshotFile(src, blob))
 	if cerr := tmp.Close(); err == nil && cerr == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
@@ -123,10 +208,15 @@ func writeSnapshotFile(dir, path string, blob []byte) {
 		os.Remove(tmp.Name())
 		return
 	}
-	// Snapshots of older bootstraps are dead weight: remove those unused for a day.
+	pruneSnapshots(dir, path)
+}
+
+// pruneSnapshots removes the snapshots of other builds unused for a day: every build
+// of edged (and every test binary) has its own, so they would pile up.
+func pruneSnapshots(dir, keep string) {
 	old, _ := filepath.Glob(filepath.Join(dir, "snapshot-*.bin"))
 	for _, p := range old {
-		if st, err := os.Stat(p); err == nil && p != path && time.Since(st.ModTime()) > 24*time.Hour {
+		if st, err := os.Stat(p); err == nil && p != keep && time.Since(st.ModTime()) > 24*time.Hour {
 			os.Remove(p)
 		}
 	}

@@ -177,7 +177,33 @@ class LimitedAllocator : public ArrayBuffer::Allocator {
 	std::atomic<size_t> used_{0};
 };
 
-intptr_t external_refs[3];
+// The bootstrap's source text, shared by every isolate of the process. A snapshot
+// made from an external string whose resource is listed in external_refs keeps a
+// reference to the resource instead of a copy of the text, so each isolate's heap
+// holds a small string header where it would hold ~0.5 MB of source (needed for lazy
+// compilation and Function.prototype.toString). The text lives in C memory for the
+// life of the process; Dispose never frees it.
+class SharedSource final : public String::ExternalOneByteStringResource {
+   public:
+	const char* data() const override { return data_; }
+	size_t length() const override { return len_; }
+	void Dispose() override {}
+	bool Set(const char* d, size_t n) {
+		if (data_ != nullptr) return data_ == d && len_ == n;
+		data_ = d;
+		len_ = n;
+		return true;
+	}
+	bool IsSet() const { return data_ != nullptr; }
+
+   private:
+	const char* data_ = nullptr;
+	size_t len_ = 0;
+};
+
+SharedSource g_shared_source;
+
+intptr_t external_refs[4];
 
 void OpCallback(const FunctionCallbackInfo<Value>& info);
 
@@ -611,19 +637,29 @@ extern "C" {
 
 void edg_init(const char* flags) {
 	std::call_once(g_init_once, [flags] {
+		// The snapshot's checksum is checked once by the Go side when it reads the
+		// cached blob; V8 would otherwise check it again for every new isolate.
+		V8::SetFlagsFromString("--no-verify-snapshot-checksum");
 		if (flags && *flags) V8::SetFlagsFromString(flags);
 		g_platform = new EdgPlatform(platform::NewDefaultPlatform(2));
 		V8::InitializePlatform(g_platform);
 		V8::Initialize();
 		external_refs[0] = reinterpret_cast<intptr_t>(&OpCallback);
 		external_refs[1] = reinterpret_cast<intptr_t>(&DetachCallback);
-		external_refs[2] = 0;
+		external_refs[2] = reinterpret_cast<intptr_t>(&g_shared_source);
+		external_refs[3] = 0;
 	});
 }
 
 const char* edg_v8_version(void) { return V8::GetVersion(); }
 
-int edg_snapshot_create(const char* src, size_t len, char** out, size_t* outlen, char** err) {
+int edg_shared_source(const char* src, size_t len) { return g_shared_source.Set(src, len) ? 0 : 1; }
+
+int edg_snapshot_create(const char* src, size_t len, int shared, char** out, size_t* outlen, char** err) {
+	if (shared && !g_shared_source.Set(src, len)) {
+		*err = strdup("the process's shared bootstrap source is already set to another text");
+		return 1;
+	}
 	SnapshotCreator creator(external_refs);
 	Isolate* isolate = creator.GetIsolate();
 	std::string failure;
@@ -633,7 +669,8 @@ int edg_snapshot_create(const char* src, size_t len, char** out, size_t* outlen,
 		Context::Scope cs(ctx);
 		TryCatch tc(isolate);
 		Local<String> source =
-		    String::NewFromUtf8(isolate, src, NewStringType::kNormal, static_cast<int>(len)).ToLocalChecked();
+		    shared ? String::NewExternalOneByte(isolate, &g_shared_source).ToLocalChecked()
+		           : String::NewFromUtf8(isolate, src, NewStringType::kNormal, static_cast<int>(len)).ToLocalChecked();
 		ScriptOrigin origin(isolate, String::NewFromUtf8Literal(isolate, "edged:bootstrap"));
 		Local<Script> script;
 		Local<Value> fn, hooks;

@@ -82,8 +82,15 @@ const char* edg_v8_version(void);
 
 // Builds a startup snapshot from a bootstrap script whose completion value is a
 // function (op, opTable) returning an array of hook functions. On success *out is a
-// malloc'd blob the caller keeps for the life of the process.
-int edg_snapshot_create(const char* src, size_t len, char** out, size_t* outlen, char** err);
+// malloc'd blob the caller keeps for the life of the process. With shared, src must
+// be ASCII and live for the process: it becomes the process's shared source (see
+// edg_shared_source) and the snapshot refers to it instead of holding a copy.
+int edg_snapshot_create(const char* src, size_t len, int shared, char** out, size_t* outlen, char** err);
+
+// Sets the process's shared bootstrap source before isolates are made from a
+// snapshot created with shared: the same text, in memory that lives for the process.
+// Fails (non-zero) when another text is already set.
+int edg_shared_source(const char* src, size_t len);
 
 // Creates an isolate from a snapshot. handle is passed back to Go in op callbacks.
 edg_isolate* edg_isolate_new(const char* snap, size_t snaplen, size_t heap_limit, uintptr_t handle, char** err);

@@ -85,6 +85,7 @@ func Version() string {
 type Snapshot struct {
 	data *C.char
 	size C.size_t
+	src  []byte // the shared bootstrap source (see NewSharedSnapshot), else nil
 }
 
 // Size is the blob's size in bytes.
@@ -92,6 +93,10 @@ func (s *Snapshot) Size() int { return int(s.size) }
 
 // Bytes copies the blob out, to be cached.
 func (s *Snapshot) Bytes() []byte { return C.GoBytes(unsafe.Pointer(s.data), C.int(s.size)) }
+
+// SharedSource is the bootstrap source a shared snapshot refers to (nil for others);
+// a cache stores it next to the blob. The slice is read-only.
+func (s *Snapshot) SharedSource() []byte { return s.src }
 
 // SnapshotFromBytes takes a blob made by NewSnapshot in an earlier process. The blob
 // must come from the same V8 build and the same bootstrap: V8 aborts the process on
@@ -101,22 +106,74 @@ func SnapshotFromBytes(b []byte) *Snapshot {
 	return &Snapshot{data: (*C.char)(C.CBytes(b)), size: C.size_t(len(b))}
 }
 
+// SharedSnapshotFromBytes takes a blob made by NewSharedSnapshot in an earlier
+// process together with the source it was made from (byte for byte: the blob holds
+// only its length). It fails when the process already has another shared source.
+func SharedSnapshotFromBytes(blob, source []byte) (*Snapshot, error) {
+	Init("")
+	src := cForever(source)
+	if C.edg_shared_source(src, C.size_t(len(source))) != 0 {
+		C.free(unsafe.Pointer(src))
+		return nil, errors.New("v8: the process already has a shared snapshot source")
+	}
+	return &Snapshot{data: (*C.char)(C.CBytes(blob)), size: C.size_t(len(blob)),
+		src: unsafe.Slice((*byte)(unsafe.Pointer(src)), len(source))}, nil
+}
+
 // NewSnapshot evaluates bootstrap (a script whose completion value is a function
 // taking the op trampoline and returning the hooks array) and snapshots the result.
 // All isolates of a process must come from the same snapshot.
 func NewSnapshot(bootstrap string) (*Snapshot, error) {
-	Init("")
 	src := C.CString(bootstrap)
 	defer C.free(unsafe.Pointer(src))
+	return newSnapshot(src, len(bootstrap), false)
+}
+
+// ErrNotASCII: a shared snapshot's source must be ASCII.
+var ErrNotASCII = errors.New("v8: a shared snapshot's source must be ASCII")
+
+// NewSharedSnapshot is NewSnapshot for the process's one shared snapshot: every
+// isolate made from it refers to one copy of the bootstrap source in C memory
+// instead of holding its own (~0.5 MB each for edged's bootstrap). The source must
+// be ASCII; a process has at most one shared snapshot.
+func NewSharedSnapshot(bootstrap string) (*Snapshot, error) {
+	for i := 0; i < len(bootstrap); i++ {
+		if bootstrap[i] >= 0x80 {
+			return nil, ErrNotASCII
+		}
+	}
+	src := cForever([]byte(bootstrap))
+	s, err := newSnapshot(src, len(bootstrap), true)
+	if err != nil {
+		return nil, err // src stays allocated: the glue may already refer to it
+	}
+	s.src = unsafe.Slice((*byte)(unsafe.Pointer(src)), len(bootstrap))
+	return s, nil
+}
+
+func newSnapshot(src *C.char, n int, shared bool) (*Snapshot, error) {
+	Init("")
 	var out *C.char
 	var outlen C.size_t
 	var cerr *C.char
-	if C.edg_snapshot_create(src, C.size_t(len(bootstrap)), &out, &outlen, &cerr) != 0 {
+	sh := C.int(0)
+	if shared {
+		sh = 1
+	}
+	if C.edg_snapshot_create(src, C.size_t(n), sh, &out, &outlen, &cerr) != 0 {
 		msg := C.GoString(cerr)
 		C.free(unsafe.Pointer(cerr))
 		return nil, fmt.Errorf("v8: snapshot: %s", msg)
 	}
 	return &Snapshot{data: out, size: outlen}, nil
+}
+
+// cForever copies b into C memory that is never freed (it backs a shared source).
+func cForever(b []byte) *C.char {
+	if len(b) == 0 {
+		return (*C.char)(C.malloc(1))
+	}
+	return (*C.char)(C.CBytes(b))
 }
 
 // OpHandler runs op id with the isolate's current arguments (Isolate.Arg*) and sets
