@@ -42,7 +42,7 @@ if ! command -v wrk >/dev/null; then
 fi
 
 say "building edged"
-(cd "$top" && make -s deps >/dev/null && go build -o "$work/edged" ./cmd/edged)
+(cd "$top" && make -s deps >/dev/null && go build -o "$work/edged" ./cmd/edged && go build -o "$work/startprobe" ./bench/startprobe)
 
 say "installing workerd, hono and esbuild from npm into $work/npm"
 mkdir -p "$work/npm"
@@ -131,16 +131,12 @@ to_ms() {
 		printf "%.3f", n }'
 }
 
-# median_start LABEL PORT PATH CMD... : median ms from exec to the first 200.
+# median_start LABEL PORT PATH CMD... : median ms from exec to the first 200, over
+# STARTS starts (bench/startprobe: polls with bare TCP connects, not a curl per try).
 median_start() {
-	local label=$1 port=$2 path=$3 all=()
+	local label=$1 port=$2 path=$3
 	shift 3
-	for _ in $(seq 1 "$STARTS"); do
-		start "$label" "$port" "$path" "$@"
-		all+=("$startup_ms")
-		stop "$server_pid"
-	done
-	printf '%s\n' "${all[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+	"$work/startprobe" -n "$STARTS" -addr "127.0.0.1:$port" -path "$path" -log "$work/$label.start.log" -- "$@"
 }
 
 results=()
