@@ -43,13 +43,18 @@ type loop struct {
 	pending  atomic.Int32 // requests not yet finished (answered + waitUntil)
 	dead     atomic.Bool
 	stopped  chan struct{}
-	stopping bool     // stop once the last request finishes
-	charge   *request // the request the current JS entry's CPU time is charged to
+	stopping atomic.Bool // stop once the last request finishes
+	charge   *request    // the request the current JS entry's CPU time is charged to
 	assign   chan assignment
 	lastUsed atomic.Int64 // unix ns of the last dispatch, for eviction
 	evicting atomic.Bool
-	heap     int // heap limit the isolate was made with
-	batch    []*completion
+	// Memory accounting (evict.go): mem and registered are guarded by live's mutex;
+	// sampledAt is when mem was last read (unix ns).
+	mem        int64
+	registered bool
+	sampledAt  atomic.Int64
+	heap       int // heap limit the isolate was made with
+	batch      []*completion
 }
 
 type task interface{}
@@ -146,10 +151,14 @@ func (l *loop) main(created chan<- error) {
 	}
 	l.w = a.w
 	err = l.load()
+	if err == nil {
+		l.sampleMemory() // before the loop is registered, so it counts from the start
+	}
 	a.ready <- err
 	if err != nil {
 		l.dead.Store(true)
 		l.iso.Close()
+		live.disposed.Store(true)
 		return
 	}
 	l.serve()
@@ -358,7 +367,7 @@ func (l *loop) handle(t task) {
 			l.dead.Store(true)
 		} else {
 			// Finish what is running; stop when the last request finishes.
-			l.stopping = true
+			l.stopping.Store(true)
 		}
 	}
 }
@@ -501,10 +510,11 @@ func (l *loop) finish(req *request) {
 	req.r = nil
 	delete(l.reqs, req.id)
 	l.pending.Add(-1)
+	l.maybeSampleMemory()
 }
 
 func (l *loop) checkStopped() {
-	if l.stopping && len(l.reqs) == 0 {
+	if l.stopping.Load() && len(l.reqs) == 0 {
 		l.dead.Store(true)
 	}
 }
@@ -516,6 +526,7 @@ func (l *loop) shutdown() {
 	l.watchdog.Stop()
 	l.timer.Stop()
 	l.iso.Close()
+	live.disposed.Store(true) // the janitor gives freed malloc memory back to the OS
 	for _, t := range l.mail.close() {
 		l.reject(t)
 	}

@@ -62,7 +62,8 @@ type Worker struct {
 	mu      sync.Mutex
 	loops   []*loop
 	closed  bool
-	growing bool
+	growing bool          // an isolate is being added to the pool
+	grown   chan struct{} // closed when it has been (or failed to be)
 
 	stats struct {
 		requests  atomic.Int64
@@ -134,8 +135,12 @@ func (w *Worker) Binding(name string) any    { return w.cfg.Bindings[name] }
 func (w *Worker) Log(level int, text string) { w.console(level, text) }
 
 // spawn starts a loop (from a pre-made spare when one fits) and waits until its
-// isolate has loaded the worker.
-func (w *Worker) spawn() (*loop, error) {
+// isolate has loaded the worker. spawnFor(true) does it for a request: the loop
+// comes back with the request counted in (active, pending) before it is registered,
+// so the memory budget cannot evict it before the request reaches it.
+func (w *Worker) spawn() (*loop, error) { return w.spawnFor(false) }
+
+func (w *Worker) spawnFor(reserve bool) (*loop, error) {
 	l := takeSpare(w.cfg.Limits.HeapBytes)
 	if l == nil {
 		var err error
@@ -151,6 +156,11 @@ func (w *Worker) spawn() (*loop, error) {
 		return nil, err
 	}
 	w.stats.isolates.Add(1)
+	if reserve {
+		l.active.Add(1)
+		l.pending.Add(1)
+	}
+	l.lastUsed.Store(time.Now().UnixNano())
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
@@ -159,18 +169,32 @@ func (w *Worker) spawn() (*loop, error) {
 	}
 	w.loops = append(w.loops, l)
 	w.mu.Unlock()
-	l.lastUsed.Store(time.Now().UnixNano())
 	register(l)
 	return l, nil
+}
+
+// startGrowing claims the right to add an isolate to the pool; the caller holds
+// w.mu. Others wait on w.grown until endGrowing.
+func (w *Worker) startGrowing() {
+	w.growing = true
+	w.grown = make(chan struct{})
+}
+
+func (w *Worker) endGrowing() {
+	w.mu.Lock()
+	w.growing = false
+	close(w.grown)
+	w.grown = nil
+	w.mu.Unlock()
 }
 
 // Warm starts an isolate for the worker in the background if it has none, so that a
 // request about to arrive (the TLS handshake for its host is under way) finds it ready.
 func (w *Worker) Warm() {
 	w.mu.Lock()
-	start := !w.closed && !w.growing && len(w.loops) == 0
+	start := !w.closed && !w.growing && w.usableLocked() == 0
 	if start {
-		w.growing = true
+		w.startGrowing()
 	}
 	w.mu.Unlock()
 	if start {
@@ -178,9 +202,7 @@ func (w *Worker) Warm() {
 			if _, err := w.spawn(); err != nil {
 				w.console(levelError, "edged: warming an isolate: "+err.Error())
 			}
-			w.mu.Lock()
-			w.growing = false
-			w.mu.Unlock()
+			w.endGrowing()
 		}()
 	}
 }
@@ -196,46 +218,69 @@ func (w *Worker) remove(l *loop) {
 	}
 }
 
-// pick returns the loop with the fewest unanswered requests, growing the pool in the
-// background when every isolate is busy.
-func (w *Worker) pick() (*loop, error) {
-	w.mu.Lock()
-	var best *loop
+// usable tells whether a request may be routed to l (not dying, not being evicted).
+func usable(l *loop) bool { return !l.dead.Load() && !l.stopping.Load() && !l.evicting.Load() }
+
+func (w *Worker) usableLocked() int {
+	n := 0
 	for _, l := range w.loops {
-		if l.dead.Load() || l.stopping {
-			continue
-		}
-		if best == nil || l.active.Load() < best.active.Load() {
-			best = l
+		if usable(l) {
+			n++
 		}
 	}
-	grow := !w.closed && !w.growing && len(w.loops) < w.cfg.Limits.Isolates && (best == nil || best.active.Load() > 0)
-	if grow {
-		w.growing = true
-	}
-	closed := w.closed
-	w.mu.Unlock()
-	if closed {
-		return nil, errors.New("worker is shutting down")
-	}
-	if grow {
-		if best == nil {
-			l, err := w.spawn()
-			w.mu.Lock()
-			w.growing = false
+	return n
+}
+
+// pick returns the loop with the fewest unanswered requests, with the request
+// counted in (active, pending), growing the pool in the background when every
+// isolate is busy. A worker with no usable isolate (none loaded yet, or all
+// evicted) makes one and waits for it, or waits for the one being made.
+func (w *Worker) pick() (*loop, error) {
+	for {
+		w.mu.Lock()
+		if w.closed {
 			w.mu.Unlock()
-			return l, err
+			return nil, errors.New("worker is shutting down")
 		}
-		go func() {
-			if _, err := w.spawn(); err != nil {
-				w.console(levelError, "edged: starting an isolate: "+err.Error())
+		var best *loop
+		n := 0
+		for _, l := range w.loops {
+			if !usable(l) {
+				continue
 			}
-			w.mu.Lock()
-			w.growing = false
-			w.mu.Unlock()
-		}()
+			n++
+			if best == nil || l.active.Load() < best.active.Load() {
+				best = l
+			}
+		}
+		grow := !w.growing && n < w.cfg.Limits.Isolates && (best == nil || best.active.Load() > 0)
+		if grow {
+			w.startGrowing()
+		}
+		wait := w.grown
+		if best != nil {
+			best.active.Add(1)
+			best.pending.Add(1)
+		}
+		w.mu.Unlock()
+		switch {
+		case grow && best == nil:
+			l, err := w.spawnFor(true)
+			w.endGrowing()
+			return l, err
+		case grow:
+			go func() {
+				if _, err := w.spawn(); err != nil {
+					w.console(levelError, "edged: starting an isolate: "+err.Error())
+				}
+				w.endGrowing()
+			}()
+		}
+		if best != nil {
+			return best, nil
+		}
+		<-wait // another request (or Warm) is making the pool's isolate
 	}
-	return best, nil
 }
 
 // route hands req to a loop.
@@ -246,8 +291,6 @@ func (w *Worker) route(req *request) {
 		close(req.done)
 		return
 	}
-	l.active.Add(1)
-	l.pending.Add(1)
 	req.loop.Store(l)
 	l.post(req)
 }
@@ -334,12 +377,21 @@ type Stats struct {
 	LimitHits       int64         // isolates discarded by a limit
 	CPU             time.Duration // CPU time spent in JS, all isolates
 	Isolates        int           // isolates live now
+	IsolateBytes    int64         // their memory as last read (see SetIsolateMemory)
 }
 
 // Stats reads the worker's counters.
 func (w *Worker) Stats() Stats {
 	w.mu.Lock()
 	n := len(w.loops)
+	var mem int64
+	live.Lock()
+	for _, l := range w.loops {
+		if l.registered {
+			mem += l.mem
+		}
+	}
+	live.Unlock()
 	w.mu.Unlock()
 	return Stats{
 		Requests:        w.stats.requests.Load(),
@@ -348,6 +400,7 @@ func (w *Worker) Stats() Stats {
 		LimitHits:       w.stats.limitHits.Load(),
 		CPU:             time.Duration(w.stats.cpuNanos.Load()),
 		Isolates:        n,
+		IsolateBytes:    mem,
 	}
 }
 
