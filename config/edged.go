@@ -22,6 +22,10 @@ import (
 //	http3 = true
 //	max_header_bytes = 65536
 //	max_body_bytes = 104857600
+//	isolate_memory_mb = 128        # memory budget of the live isolates; past it the least
+//	                               # recently used idle ones are evicted (0: no budget)
+//	isolate_idle = "30s"           # evict an isolate idle this long ("0s": never)
+//	max_isolates = 0               # cap on live isolates (0: none)
 //	[server.timeouts]              # Go durations; 0 = none
 //	read_header = "10s"
 //	read = "0s"
@@ -72,6 +76,11 @@ type Server struct {
 	MaxHeaderBytes int64 // default 64 KiB
 	MaxBodyBytes   int64 // default 100 MiB; 0 after defaults never happens
 	Timeouts       Timeouts
+	// Live isolates: isolate_memory_mb, isolate_idle, max_isolates. Zero is "not
+	// set" (the host's default); negative is "none" (written 0 in edged.toml).
+	IsolateMemoryMB int64
+	IsolateIdle     time.Duration
+	MaxIsolates     int64
 }
 
 // TLSCert is one certificate and the server names (SNI) it serves.
@@ -271,6 +280,34 @@ func (d *edgedDecoder) server(m map[string]any) {
 			s.MaxBodyBytes, _ = d.integer(p, v, 1, 1<<40)
 		case "timeouts":
 			d.timeouts(p, v)
+		case "isolate_memory_mb":
+			if n, ok := d.integer(p, v, 0, 1<<30); ok {
+				s.IsolateMemoryMB = n
+				if n == 0 {
+					s.IsolateMemoryMB = -1
+				}
+			}
+		case "max_isolates":
+			if n, ok := d.integer(p, v, 0, 1<<30); ok {
+				s.MaxIsolates = n
+				if n == 0 {
+					s.MaxIsolates = -1
+				}
+			}
+		case "isolate_idle":
+			str, ok := d.str(p, v)
+			if !ok {
+				continue
+			}
+			dur, err := time.ParseDuration(str)
+			if err != nil || dur < 0 {
+				d.errorf(p, "%q is not a duration such as \"30s\" or \"2m\"", str)
+				continue
+			}
+			s.IsolateIdle = dur
+			if dur == 0 {
+				s.IsolateIdle = -1
+			}
 		case "tls":
 			d.tls(p, v)
 		case "admin":

@@ -261,3 +261,31 @@ func TestParseEdgedMissingSections(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestParseEdgedIsolateKeys(t *testing.T) {
+	dir := edgedFixture(t)
+	parse := func(server string) (Server, error) {
+		src := "[server]\nlisten = [\":8080\"]\n" + server + "\n[[workers]]\nname = \"api\"\npath = \"workers/api.js\"\ncompatibility_date = \"2025-01-01\"\n[[routes]]\npattern = \"*/*\"\nworker = \"api\"\n"
+		e, _, err := ParseEdged(filepath.Join(dir, "edged.toml"), []byte(src), env(nil))
+		if err != nil {
+			return Server{}, err
+		}
+		return e.Server, nil
+	}
+	s, err := parse("")
+	if err != nil || s.IsolateMemoryMB != 0 || s.IsolateIdle != 0 || s.MaxIsolates != 0 {
+		t.Fatalf("unset: got %+v, %v; want zeros (the host's defaults)", s, err)
+	}
+	s, err = parse("isolate_memory_mb = 512\nisolate_idle = \"2m\"\nmax_isolates = 300")
+	if err != nil || s.IsolateMemoryMB != 512 || s.IsolateIdle != 2*time.Minute || s.MaxIsolates != 300 {
+		t.Fatalf("set: got %+v, %v", s, err)
+	}
+	s, err = parse("isolate_memory_mb = 0\nisolate_idle = \"0s\"\nmax_isolates = 0")
+	if err != nil || s.IsolateMemoryMB >= 0 || s.IsolateIdle >= 0 || s.MaxIsolates >= 0 {
+		t.Fatalf("zero (none): got %+v, %v; want negatives", s, err)
+	}
+	_, err = parse("isolate_memory_mb = -5\nisolate_idle = \"soon\"")
+	if err == nil || !strings.Contains(err.Error(), "server.isolate_memory_mb") || !strings.Contains(err.Error(), `server.isolate_idle: "soon" is not a duration`) {
+		t.Fatalf("bad values: got %v", err)
+	}
+}

@@ -182,15 +182,19 @@ func (h *Host) apply(cfg *config.Edged) (ReloadResult, error) {
 	if maxBody <= 0 {
 		maxBody = 100 << 20
 	}
+	// The isolate policy first, so that loading many workers stays in the budget.
+	h.applyIsolatePolicy(cfg.Server)
 	jobs := make([]*buildJob, len(cfg.Workers))
 	for i, wc := range cfg.Workers {
-		j := &buildJob{wc: wc, prev: oldWorkers[wc.Name]}
-		jobs[i] = j
-		j.rc, j.err = h.prepare(wc)
-		if j.err == nil {
-			j.fp = fingerprint(wc, j.rc, maxBody)
-		}
+		jobs[i] = &buildJob{wc: wc, prev: oldWorkers[wc.Name]}
 	}
+	// Reading (or bundling) the workers' code is independent per worker too.
+	h.parallelDo(jobs, func(j *buildJob) {
+		j.rc, j.err = h.prepare(j.wc)
+		if j.err == nil {
+			j.fp = fingerprint(j.wc, j.rc, maxBody)
+		}
+	})
 	// Build the new and changed workers, a few at a time. A brand-new name gets its
 	// subrequest options now (nothing of that name runs yet); a changed one after the
 	// swap, so the running version keeps its own until then.
@@ -259,8 +263,8 @@ func (h *Host) apply(cfg *config.Edged) (ReloadResult, error) {
 	return res, nil
 }
 
-// buildAll loads the workers of jobs in parallel, GOMAXPROCS at a time.
-func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
+// parallelDo runs f for every job, GOMAXPROCS at a time.
+func (h *Host) parallelDo(jobs []*buildJob, f func(*buildJob)) {
 	sem := make(chan struct{}, h.parallel)
 	var wg sync.WaitGroup
 	for _, j := range jobs {
@@ -268,33 +272,77 @@ func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			w, err := h.newWorker(j.rc)
-			if err != nil {
-				var le *runtime.LoadError
-				if errors.As(err, &le) && strings.Contains(le.Stack, "\n    at ") {
-					err = fmt.Errorf("%w\n%s", err, le.Stack)
-				}
-				j.err = err
-				return
-			}
-			version := 1
-			if j.prev != nil {
-				version = j.prev.version + 1
-			}
-			j.d = &deployed{
-				name:    j.wc.Name,
-				version: version,
-				fp:      j.fp,
-				w:       w,
-				maxBody: maxBody,
-				wall:    time.Duration(j.wc.Limits.WallMs) * time.Millisecond,
-				m:       h.metrics.worker(j.wc.Name),
-				drained: make(chan struct{}, 1),
-			}
-			j.d.m.add(j.d)
+			f(j)
 		}()
 	}
 	wg.Wait()
+}
+
+// Defaults of the isolate policy (HostOptions, [server] in edged.toml). Chosen by
+// measurement; see docs/design.md ("Isolate pools, spares and eviction").
+const (
+	// DefaultIsolateMemory keeps about 45 idle hello-world isolates (2.8 MB of V8
+	// heap each) or a few large ones; a worker evicted past it costs ~0.1 MB and
+	// comes back in ~1 ms plus its module's evaluation.
+	DefaultIsolateMemory = 128 << 20
+	// DefaultIsolateIdle evicts an isolate idle this long whatever the budget.
+	DefaultIsolateIdle = 30 * time.Second
+)
+
+// applyIsolatePolicy sets the process-wide eviction policy of the runtime from the
+// options, else the config, else the defaults. A reload may change it.
+func (h *Host) applyIsolatePolicy(s config.Server) {
+	mem := h.opts.IsolateMemory
+	if mem == 0 {
+		mem = s.IsolateMemoryMB << 20
+	}
+	if mem == 0 {
+		mem = DefaultIsolateMemory
+	}
+	idle := h.opts.IsolateIdleTimeout
+	if idle == 0 {
+		idle = s.IsolateIdle
+	}
+	if idle == 0 {
+		idle = DefaultIsolateIdle
+	}
+	limit := int64(h.opts.MaxIsolates)
+	if limit == 0 {
+		limit = s.MaxIsolates
+	}
+	runtime.SetIsolateMemory(max(mem, 0))
+	runtime.SetIdleTimeout(max(idle, 0))
+	runtime.SetIsolateLimit(int(max(limit, 0)))
+}
+
+// buildAll loads the workers of jobs in parallel, GOMAXPROCS at a time.
+func (h *Host) buildAll(jobs []*buildJob, maxBody int64) {
+	h.parallelDo(jobs, func(j *buildJob) {
+		w, err := h.newWorker(j.rc)
+		if err != nil {
+			var le *runtime.LoadError
+			if errors.As(err, &le) && strings.Contains(le.Stack, "\n    at ") {
+				err = fmt.Errorf("%w\n%s", err, le.Stack)
+			}
+			j.err = err
+			return
+		}
+		version := 1
+		if j.prev != nil {
+			version = j.prev.version + 1
+		}
+		j.d = &deployed{
+			name:    j.wc.Name,
+			version: version,
+			fp:      j.fp,
+			w:       w,
+			maxBody: maxBody,
+			wall:    time.Duration(j.wc.Limits.WallMs) * time.Millisecond,
+			m:       h.metrics.worker(j.wc.Name),
+			drained: make(chan struct{}, 1),
+		}
+		j.d.m.add(j.d)
+	})
 }
 
 // prepare turns a [[workers]] entry into a runtime config.
@@ -347,9 +395,6 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 	}
 	if wc.Limits.MemoryMB > 0 {
 		rc.Limits.HeapBytes = int(wc.Limits.MemoryMB) << 20
-	}
-	if h.opts.IsolateIdleTimeout > 0 {
-		rc.Limits.IdleTimeout = h.opts.IsolateIdleTimeout
 	}
 	if h.opts.IsolatesPerWorker > 0 {
 		rc.Limits.Isolates = h.opts.IsolatesPerWorker

@@ -54,8 +54,17 @@ type HostOptions struct {
 	// BodyIdleTimeout is how long a request body may stall between reads before the
 	// request fails with 408 (slow-body attacks; default 30 s; negative: none).
 	BodyIdleTimeout time.Duration
-	// IsolateIdleTimeout evicts a worker's isolates idle this long (0: the runtime's default).
+	// IsolateMemory is the budget, in bytes, for the memory of the live isolates of
+	// the process (their V8 heaps and ArrayBuffers); past it the least recently used
+	// idle isolates are evicted. 0: the config's server.isolate_memory_mb, else
+	// DefaultIsolateMemory; negative: no budget.
+	IsolateMemory int64
+	// IsolateIdleTimeout evicts an isolate that served nothing for this long. 0: the
+	// config's server.isolate_idle, else DefaultIsolateIdle; negative: never.
 	IsolateIdleTimeout time.Duration
+	// MaxIsolates caps the live isolates of the process (least recently used idle
+	// ones are evicted past it). 0: the config's server.max_isolates; negative: none.
+	MaxIsolates int
 	// IsolatesPerWorker caps each worker's pool (0: the runtime's default).
 	IsolatesPerWorker int
 	// Egress is the policy every worker's fetch() dials through (nil: the zero

@@ -256,6 +256,8 @@ func (h *Host) writeMetrics(out io.Writer) error {
 	w.Sample("edged_workers", float64(len(g.workers)))
 	w.Family("edged_isolates_live", "Isolates live in the process.", "gauge")
 	w.Sample("edged_isolates_live", float64(runtime.LiveIsolates()))
+	w.Family("edged_isolates_memory_bytes", "Memory of the live isolates as last read (V8 heap committed plus ArrayBuffers), the figure the isolate memory budget is checked against.", "gauge")
+	w.Sample("edged_isolates_memory_bytes", float64(runtime.LiveIsolateBytes()))
 
 	w.Family("process_resident_memory_bytes", "Resident memory size in bytes.", "gauge")
 	w.Sample("process_resident_memory_bytes", float64(residentBytes()))

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/edged-dev/edged/config"
-	"github.com/edged-dev/edged/runtime"
 	"github.com/edged-dev/edged/server"
 	"github.com/edged-dev/edged/server/egress"
 )
@@ -76,8 +75,9 @@ func serve(args []string) int {
 	admin := fs.String("admin", "", "admin listener for /metrics and /reload (single-file form; the token comes from $EDGED_ADMIN_TOKEN)")
 	accessLog := fs.String("access-log", "stdout", "access log: stdout, stderr, off, or a file path")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
-	maxIsolates := fs.Int("max-isolates", 0, "cap on live isolates in the process; the least recently used idle ones are evicted past it (0: none)")
-	isolateIdle := fs.Duration("isolate-idle", 0, "evict a worker's isolate after it served nothing for this long (0: never)")
+	isolateMem := fs.Int64("isolate-memory-mb", 0, fmt.Sprintf("memory budget of the live isolates, in MB; past it the least recently used idle ones are evicted (0: none; default: the config's server.isolate_memory_mb, else %d)", server.DefaultIsolateMemory>>20))
+	maxIsolates := fs.Int("max-isolates", 0, "cap on live isolates in the process; the least recently used idle ones are evicted past it (0: none; default: the config's server.max_isolates, else none)")
+	isolateIdle := fs.Duration("isolate-idle", 0, fmt.Sprintf("evict an isolate after it served nothing for this long (0: never; default: the config's server.isolate_idle, else %s)", server.DefaultIsolateIdle))
 	perWorker := fs.Int("isolates-per-worker", 0, "isolates per worker at most (0: one per CPU)")
 	stateDir := fs.String("state-dir", ".edged/state", "where D1 databases, KV namespaces and the Cache API store live, one folder per worker (edged.toml and single-file forms)")
 	persistTo := fs.String("persist-to", "", "state directory of the project form (default .edged/state next to the wrangler config)")
@@ -135,12 +135,30 @@ func serve(args []string) int {
 	}
 
 	opts := server.HostOptions{
-		Egress:             &allow.p,
-		Logger:             logger,
-		AccessLog:          access,
-		IsolateIdleTimeout: *isolateIdle,
-		IsolatesPerWorker:  *perWorker,
-		TestScheduled:      *testScheduled,
+		Egress:            &allow.p,
+		Logger:            logger,
+		AccessLog:         access,
+		IsolatesPerWorker: *perWorker,
+		TestScheduled:     *testScheduled,
+	}
+	// Given flags override edged.toml; 0 given means none (negative in HostOptions).
+	if set["isolate-memory-mb"] {
+		opts.IsolateMemory = *isolateMem << 20
+		if *isolateMem <= 0 {
+			opts.IsolateMemory = -1
+		}
+	}
+	if set["isolate-idle"] {
+		opts.IsolateIdleTimeout = *isolateIdle
+		if *isolateIdle <= 0 {
+			opts.IsolateIdleTimeout = -1
+		}
+	}
+	if set["max-isolates"] {
+		opts.MaxIsolates = *maxIsolates
+		if *maxIsolates <= 0 {
+			opts.MaxIsolates = -1
+		}
 	}
 	if *devTLS {
 		h, _, _ := net.SplitHostPort(net.JoinHostPort(*host, "0"))
@@ -204,9 +222,6 @@ func serve(args []string) int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
 		return 1
-	}
-	if *maxIsolates > 0 {
-		runtime.SetIsolateLimit(*maxIsolates)
 	}
 	h, err := server.NewHost(cfg, opts)
 	if err != nil {
