@@ -66,6 +66,15 @@ func BenchmarkColdStartFromSpare(b *testing.B) {
 }
 
 func benchSpawn(b *testing.B) {
+	spares.Lock()
+	delay := spareDelay
+	spareDelay = 0 // refill at once, so the wait below is short
+	spares.Unlock()
+	defer func() {
+		spares.Lock()
+		spareDelay = delay
+		spares.Unlock()
+	}()
 	w, _ := newTestWorker(b, hello, Limits{Isolates: 1})
 	b.ReportAllocs()
 	b.ResetTimer()

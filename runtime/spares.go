@@ -1,6 +1,9 @@
 package runtime
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Spare isolates: a few isolates made from the snapshot ahead of time, each with
 // its loop goroutine waiting for a worker. Taking one leaves only the worker's own
@@ -49,15 +52,20 @@ func takeSpare(heapBytes int) *loop {
 	return nil
 }
 
-// refillSpares makes missing spares in the background. It runs after a worker got
-// its isolate, not while it waits: on a process's first request the two would share
-// the CPU, and the worker's isolate would take twice as long.
+// spareDelay: spares are made this long after the spawn that took one (or found
+// none). Making one at once competed with the new isolate's first request for the
+// CPUs and for the address-space lock (isolate creation maps and faults in a few MB):
+// a process's first response came 2-5 ms later with it (traced, 5 starts each).
+var spareDelay = 100 * time.Millisecond // guarded by spares' lock (tests change it)
+
+// refillSpares makes missing spares in the background, spareDelay from now. It runs
+// after a worker got its isolate, not while it waits: the two would share the CPUs.
 func refillSpares() {
 	spares.Lock()
 	defer spares.Unlock()
 	if !spares.filling && len(spares.ready) < spares.want {
 		spares.filling = true
-		go fillSpares()
+		time.AfterFunc(spareDelay, fillSpares)
 	}
 }
 
