@@ -1,8 +1,12 @@
 package runtime
 
 import (
+	"fmt"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +60,59 @@ func TestSnapshotKey(t *testing.T) {
 	}
 	if id := programBuildID(); id == "" {
 		t.Error("the test binary's Go build ID was not found")
+	}
+}
+
+// The cache end to end, across processes: the first run makes and stores the
+// snapshot, the next maps it (and serves from it), a damaged file is made again.
+func TestSnapshotCacheAcrossProcesses(t *testing.T) {
+	if os.Getenv("EDGED_TEST_SNAPSHOT_CHILD") == "1" {
+		w, _ := newTestWorker(t, hello, Limits{Isolates: 1})
+		rec := httptest.NewRecorder()
+		w.ServeHTTP(rec, httptest.NewRequest("GET", "http://x/", nil))
+		fmt.Printf("snapshot=%s body=%s\n", snapshotSource, rec.Body.String())
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	child := func() string {
+		t.Helper()
+		cmd := exec.Command(exe, "-test.run=^TestSnapshotCacheAcrossProcesses$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "EDGED_TEST_SNAPSHOT_CHILD=1", "EDGED_CACHE_DIR="+dir, "EDGED_SNAPSHOT_CACHE=")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("child: %v\n%s", err, out)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "snapshot=") {
+				return line
+			}
+		}
+		t.Fatalf("child printed no result:\n%s", out)
+		return ""
+	}
+	if got := child(); got != "snapshot=made body=hello" {
+		t.Fatalf("first run: %q", got)
+	}
+	if got := child(); got != "snapshot=cache body=hello" {
+		t.Fatalf("second run: %q", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "snapshot-*.bin"))
+	if len(files) != 1 {
+		t.Fatalf("cache holds %v", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(files[0], b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := child(); got != "snapshot=made body=hello" {
+		t.Fatalf("run after damage: %q", got)
 	}
 }

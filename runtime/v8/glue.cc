@@ -6,6 +6,8 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -652,6 +654,12 @@ void edg_init(const char* flags) {
 }
 
 const char* edg_v8_version(void) { return V8::GetVersion(); }
+
+const char* edg_library_path(void) {
+	Dl_info info;
+	if (dladdr(reinterpret_cast<void*>(&V8::GetVersion), &info) == 0 || info.dli_fname == nullptr) return "";
+	return info.dli_fname;
+}
 
 int edg_shared_source(const char* src, size_t len) { return g_shared_source.Set(src, len) ? 0 : 1; }
 

@@ -79,6 +79,8 @@ typedef struct {
 
 void edg_init(const char* flags);
 const char* edg_v8_version(void);
+// The path of the shared library V8 was loaded from ("" if unknown).
+const char* edg_library_path(void);
 
 // Builds a startup snapshot from a bootstrap script whose completion value is a
 // function (op, opTable) returning an array of hook functions. On success *out is a

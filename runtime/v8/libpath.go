@@ -1,25 +1,7 @@
 package v8
 
-import (
-	"bufio"
-	"os"
-	"strings"
-)
+// #include "glue.h"
+import "C"
 
-// LibraryPath is the path of the libnode file V8 was loaded from ("" if not found in
-// /proc/self/maps).
-func LibraryPath() string {
-	f, err := os.Open("/proc/self/maps")
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.Index(line, "/"); i >= 0 && strings.Contains(line[i:], "/libnode.so") {
-			return line[i:]
-		}
-	}
-	return ""
-}
+// LibraryPath is the path of the libnode file V8 was loaded from ("" if unknown).
+func LibraryPath() string { return C.GoString(C.edg_library_path()) }

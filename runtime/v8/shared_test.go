@@ -58,7 +58,7 @@ func TestSharedSnapshotSource(t *testing.T) {
 		}
 	})
 	// One shared source per process.
-	if _, err := SharedSnapshotFromBytes(snap.Bytes(), []byte(bootstrap)); err == nil {
+	if _, err := SnapshotFromMemory(snap.Bytes(), []byte(bootstrap)); err == nil {
 		t.Error("a second shared source was accepted")
 	}
 	if _, err := NewSharedSnapshot("(function () { return []; })"); err == nil {

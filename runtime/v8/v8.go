@@ -106,18 +106,23 @@ func SnapshotFromBytes(b []byte) *Snapshot {
 	return &Snapshot{data: (*C.char)(C.CBytes(b)), size: C.size_t(len(b))}
 }
 
-// SharedSnapshotFromBytes takes a blob made by NewSharedSnapshot in an earlier
-// process together with the source it was made from (byte for byte: the blob holds
-// only its length). It fails when the process already has another shared source.
-func SharedSnapshotFromBytes(blob, source []byte) (*Snapshot, error) {
+// SnapshotFromMemory takes a blob made by NewSharedSnapshot in an earlier process
+// together with the source it was made from, byte for byte (the blob holds only its
+// length), or a blob made by NewSnapshot with no source. Nothing is copied: blob and
+// source must be memory Go does not manage (a read-only mapping of a cache file)
+// that stays valid and unchanged for the life of the process. It fails when the
+// process already has another shared source.
+func SnapshotFromMemory(blob, source []byte) (*Snapshot, error) {
 	Init("")
-	src := cForever(source)
-	if C.edg_shared_source(src, C.size_t(len(source))) != 0 {
-		C.free(unsafe.Pointer(src))
+	s := &Snapshot{data: (*C.char)(unsafe.Pointer(unsafe.SliceData(blob))), size: C.size_t(len(blob))}
+	if len(source) == 0 {
+		return s, nil
+	}
+	if C.edg_shared_source((*C.char)(unsafe.Pointer(unsafe.SliceData(source))), C.size_t(len(source))) != 0 {
 		return nil, errors.New("v8: the process already has a shared snapshot source")
 	}
-	return &Snapshot{data: (*C.char)(C.CBytes(blob)), size: C.size_t(len(blob)),
-		src: unsafe.Slice((*byte)(unsafe.Pointer(src)), len(source))}, nil
+	s.src = source
+	return s, nil
 }
 
 // NewSnapshot evaluates bootstrap (a script whose completion value is a function
