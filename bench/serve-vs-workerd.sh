@@ -174,7 +174,22 @@ done
 run hello edged+accesslog "$EDGED_PORT" / sh -c "exec '$work/edged' serve '$work/hello.js' --port $EDGED_PORT --access-log '$work/access.log' --log-level warn"
 
 # ---- density: N distinct workers, each served once, then idle ----
+# Both servers run with their default settings. RSS is read twice: 2 s after the
+# last worker was served ("served"), and DENSITY_IDLE seconds later ("idle"; past
+# edged's default isolate_idle of 30 s, so its idle isolates have been evicted).
+# Every wait is bounded (DENSITY_TIMEOUT seconds for a server to load).
+DENSITY_IDLE=${DENSITY_IDLE:-35}
+DENSITY_TIMEOUT=${DENSITY_TIMEOUT:-120}
 density_rows=()
+# density_up PID URL [HOST]: waits (bounded) for the first 200 from URL.
+density_up() {
+	local pid=$1 url=$2 host=${3:-} deadline=$(($(now_ms) + DENSITY_TIMEOUT * 1000))
+	until curl -sf -o /dev/null --max-time 5 ${host:+-H "Host: $host"} "$url"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		[ "$(now_ms)" -lt "$deadline" ] || { say "no answer from $url within ${DENSITY_TIMEOUT} s"; return 1; }
+		sleep 0.01
+	done
+}
 density() { # N
 	local n=$1 d="$work/density-$1"
 	rm -rf "$d"
@@ -201,29 +216,44 @@ density() { # N
 		echo '  ],'
 		echo ');'
 	} >"$d/workerd.capnp"
-	local t0 pid rss_e rss_w load_e load_w
+	# One curl for all N requests (a process per request would dominate the time).
+	: >"$d/edged.curl"
+	: >"$d/workerd.curl"
+	for i in $(seq 0 $((n - 1))); do
+		printf 'url = "http://w%d.test:%s/"\noutput = "/dev/null"\n' "$i" "$EDGED_PORT" >>"$d/edged.curl"
+		printf 'url = "http://127.0.0.1:%d/"\noutput = "/dev/null"\n' $((20000 + i)) >>"$d/workerd.curl"
+	done
+	local t0 pid rss_e rss_ei rss_w rss_wi load_e load_w serve_e serve_w
 	t0=$(now_ms)
-	"$work/edged" serve --config "$d/edged.toml" --access-log off --log-level warn --isolates-per-worker 1 >"$d/edged.log" 2>&1 &
+	"$work/edged" serve --config "$d/edged.toml" --access-log off --log-level warn >"$d/edged.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
-	until curl -sf -o /dev/null -H "Host: w$((n - 1)).test" "http://127.0.0.1:$EDGED_PORT/"; do sleep 0.01; kill -0 "$pid" || { cat "$d/edged.log" >&2; return 1; }; done
+	density_up "$pid" "http://127.0.0.1:$EDGED_PORT/" "w$((n - 1)).test" || { cat "$d/edged.log" >&2; stop "$pid"; return 1; }
 	load_e=$(($(now_ms) - t0))
-	for i in $(seq 0 $((n - 1))); do curl -sf -o /dev/null -H "Host: w$i.test" "http://127.0.0.1:$EDGED_PORT/"; done
+	t0=$(now_ms)
+	curl -sf --max-time $((DENSITY_TIMEOUT * 4)) --connect-to "::127.0.0.1:$EDGED_PORT" -K "$d/edged.curl" || say "edged: some density requests failed"
+	serve_e=$(($(now_ms) - t0))
 	sleep 2
 	rss_e=$(rss_kb "$pid")
+	sleep "$DENSITY_IDLE"
+	rss_ei=$(rss_kb "$pid")
 	stop "$pid"
 	t0=$(now_ms)
 	(cd "$d" && exec "$workerd_bin" serve workerd.capnp) >"$d/workerd.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
-	until curl -sf -o /dev/null "http://127.0.0.1:$((20000 + n - 1))/"; do sleep 0.01; kill -0 "$pid" || { cat "$d/workerd.log" >&2; return 1; }; done
+	density_up "$pid" "http://127.0.0.1:$((20000 + n - 1))/" || { cat "$d/workerd.log" >&2; stop "$pid"; return 1; }
 	load_w=$(($(now_ms) - t0))
-	for i in $(seq 0 $((n - 1))); do curl -sf -o /dev/null "http://127.0.0.1:$((20000 + i))/"; done
+	t0=$(now_ms)
+	curl -sf --max-time $((DENSITY_TIMEOUT * 4)) -K "$d/workerd.curl" || say "workerd: some density requests failed"
+	serve_w=$(($(now_ms) - t0))
 	sleep 2
 	rss_w=$(rss_kb "$pid")
+	sleep "$DENSITY_IDLE"
+	rss_wi=$(rss_kb "$pid")
 	stop "$pid"
-	density_rows+=("$n|$rss_e|$rss_w|$load_e|$load_w")
-	say "density $n: edged $((rss_e / 1024)) MB (up in $load_e ms), workerd $((rss_w / 1024)) MB (up in $load_w ms)"
+	density_rows+=("$n|$rss_e|$rss_ei|$rss_w|$rss_wi|$load_e|$load_w|$serve_e|$serve_w")
+	say "density $n: edged $((rss_e / 1024)) MB served, $((rss_ei / 1024)) MB idle (up in $load_e ms, served all in $serve_e ms); workerd $((rss_w / 1024)) MB served, $((rss_wi / 1024)) MB idle (up in $load_w ms, served all in $serve_w ms)"
 }
 for n in $DENSITY; do density "$n"; done
 
@@ -251,11 +281,12 @@ for app in hello hono; do
 done
 if [ "${#density_rows[@]}" -gt 0 ]; then
 	echo
-	echo "density: N distinct idle workers (each served one request), one process each"
-	printf '%7s %12s %12s %14s %14s %8s %12s %12s\n' workers edged_MB workerd_MB edged_MB/wkr workerd_MB/wkr ratio edged_up_ms workerd_up_ms
+	echo "density: N distinct workers, each served one request, one process each, default settings;"
+	echo "MB/worker = process RSS / N, 2 s after the last request (served) and ${DENSITY_IDLE} s later (idle)"
+	printf '%7s %18s %18s %18s %18s %13s %13s %9s %9s\n' workers edged_MB/wkr_served workerd_served edged_MB/wkr_idle workerd_idle edged_load_ms workerd_load_ms edged_all wkd_all
 	for r in "${density_rows[@]}"; do
-		IFS='|' read -r n re rw le lw <<<"$r"
-		awk -v n="$n" -v re="$re" -v rw="$rw" -v le="$le" -v lw="$lw" 'BEGIN {
-			printf "%7d %12.1f %12.1f %14.2f %14.2f %8.2f %12d %12d\n", n, re / 1024, rw / 1024, re / 1024 / n, rw / 1024 / n, (rw > 0 ? re / rw : 0), le, lw }'
+		IFS='|' read -r n re rei rw rwi le lw se sw <<<"$r"
+		awk -v n="$n" -v re="$re" -v rei="$rei" -v rw="$rw" -v rwi="$rwi" -v le="$le" -v lw="$lw" -v se="$se" -v sw="$sw" 'BEGIN {
+			printf "%7d %11.2f (%4dM) %11.2f (%4dM) %11.2f (%4dM) %11.2f (%4dM) %13d %13d %9d %9d\n", n, re / 1024 / n, re / 1024, rw / 1024 / n, rw / 1024, rei / 1024 / n, rei / 1024, rwi / 1024 / n, rwi / 1024, le, lw, se, sw }'
 	done
 fi
