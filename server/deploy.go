@@ -281,9 +281,9 @@ func (h *Host) parallelDo(jobs []*buildJob, f func(*buildJob)) {
 // Defaults of the isolate policy (HostOptions, [server] in edged.toml). Chosen by
 // measurement; see docs/design.md ("Isolate pools, spares and eviction").
 const (
-	// DefaultIsolateMemory keeps about 45 idle hello-world isolates (2.8 MB of V8
+	// DefaultIsolateMemory keeps about 50 idle hello-world isolates (~2.4 MB of V8
 	// heap each) or a few large ones; a worker evicted past it costs ~0.1 MB and
-	// comes back in ~1 ms plus its module's evaluation.
+	// comes back in ~1–5 ms (a spare or a new isolate, plus its module).
 	DefaultIsolateMemory = 128 << 20
 	// DefaultIsolateIdle evicts an isolate idle this long whatever the budget.
 	DefaultIsolateIdle = 30 * time.Second
