@@ -228,6 +228,12 @@ func serve(args []string) int {
 		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
 		return 1
 	}
+	// Signals are caught before the listeners open: a client may act on the first
+	// response (and a supervisor on the printed URL) at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
 	if err := h.Start(); err != nil {
 		h.Close()
 		fmt.Fprintf(os.Stderr, "edged: %v\n", err)
@@ -247,10 +253,6 @@ func serve(args []string) int {
 	}
 	fmt.Printf("edged: serving %s on %s\n", what, strings.Join(urls, " "))
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
 	go func() {
 		for range hup {
 			if res, err := h.Reload(); err == nil {
