@@ -242,6 +242,7 @@ func TestPlainJSWithoutConfig(t *testing.T) {
 	for _, tc := range []struct{ path, want string }{
 		{"/", "plain v1"},
 		{"/env", `{"same":true,"name":"plain","hasCtx":"function"}`},
+		{"/top", "plain"},
 		{"/wait", "queued"},
 	} {
 		if st, body := get(t, s.url+tc.path); st != 200 || body != tc.want {

@@ -34,9 +34,10 @@ const (
 	hookFlushRejections
 	hookScheduled
 	hookContextReady
+	hookPrepareEnv
 )
 
-var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled", "contextReady"}
+var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled", "contextReady", "prepareEnv"}
 
 // jsFile is one bootstrap file.
 type jsFile struct {

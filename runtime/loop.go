@@ -208,7 +208,12 @@ func (l *loop) load() error {
 	if l.w.cfg.Script {
 		load = iso.LoadScript
 	}
-	err := load(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
+	// The env first, so that module code can read it at its top level.
+	iso.PushString(l.w.envJSON)
+	err := iso.Call(hookPrepareEnv)
+	if err == nil {
+		err = load(l.w.cfg.MainModule, l.w.cfg.Modules[l.w.cfg.MainModule], l.w.envJSON)
+	}
 	l.leave()
 	if err != nil {
 		if errors.Is(err, v8.ErrTerminated) {

@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/evanw/esbuild/pkg/api"
 	"net/http"
 	"os"
 	"path"
-	"regexp"
 	goruntime "runtime"
 	"strconv"
 	"strings"
@@ -416,13 +416,14 @@ func (w *Worker) resolve(spec, referrer string) (string, string, error) {
 	if src, ok := w.cfg.Modules[name]; ok {
 		return name, src, nil
 	}
+	if src, ok := builtinModules[spec]; ok {
+		return spec, src, nil
+	}
 	if strings.HasPrefix(spec, "node:") || strings.HasPrefix(spec, "cloudflare:") {
 		return "", "", fmt.Errorf("not implemented: module %q (imported from %s) is not provided by edged yet", spec, referrer)
 	}
 	return "", "", fmt.Errorf("Cannot find module '%s' imported from %s", spec, referrer)
 }
-
-var exportRE = regexp.MustCompile(`(?m)^\s*export\s`)
 
 // LoadFile reads a single-file module worker from disk into a Config.
 func LoadFile(file string) (Config, error) {
@@ -436,9 +437,38 @@ func LoadFile(file string) (Config, error) {
 		Name:       strings.TrimSuffix(name, path.Ext(name)),
 		MainModule: name,
 		Modules:    map[string]string{name: src},
-		// As wrangler decides: a script with no export statement is a service worker.
-		Script: !exportRE.MatchString(src),
+		// A file with no import or export statement is a service worker script.
+		Script: !isESModule(name, src),
 	}, nil
+}
+
+// isESModule reports whether src uses ES module syntax (an import or export
+// statement anywhere, minified on one line included), as esbuild's parser sees it.
+// Source it cannot parse counts as a module, so that V8 reports the error.
+func isESModule(name, src string) bool {
+	r := api.Build(api.BuildOptions{
+		Stdin:    &api.StdinOptions{Contents: src, Sourcefile: name, Loader: api.LoaderJS},
+		Metafile: true,
+		Write:    false,
+		LogLevel: api.LogLevelSilent,
+	})
+	if len(r.Errors) > 0 {
+		return true
+	}
+	var meta struct {
+		Inputs map[string]struct {
+			Format string `json:"format"`
+		} `json:"inputs"`
+	}
+	if err := json.Unmarshal([]byte(r.Metafile), &meta); err != nil {
+		return true
+	}
+	for _, in := range meta.Inputs {
+		if in.Format == "esm" {
+			return true
+		}
+	}
+	return false
 }
 
 // Binding is an env entry that JS turns into a binding object (a D1 database, a KV

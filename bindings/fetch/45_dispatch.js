@@ -22,22 +22,52 @@ let env = Object.freeze({});
 // each builder is called as builder(env, parsed) and may define properties on env.
 priv.envBuilders = [];
 
-core.hooks.moduleLoaded = function moduleLoaded(namespace, envJson) {
-  handler = namespace !== undefined && namespace !== null ? namespace.default : undefined;
-  if (handler === undefined) handler = null;
+function buildEnv(envJson) {
   let parsed = {};
   if (typeof envJson === "string" && envJson !== "") {
     parsed = JSON.parse(envJson);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new TypeError("moduleLoaded: env must be a JSON object");
+      throw new TypeError("env must be a JSON object");
     }
   }
   const e = {};
   for (const k of Object.keys(parsed)) e[k] = parsed[k];
   for (const build of priv.envBuilders) build(e, parsed);
-  env = Object.freeze(e);
+  return Object.freeze(e);
+}
+
+let envReady = false;
+
+// core.hooks.prepareEnv(envJson): builds the env before the worker's modules are
+// evaluated, so that module code can read it at the top level
+// (import { env } from "cloudflare:workers").
+core.hooks.prepareEnv = function prepareEnv(envJson) {
+  env = buildEnv(envJson);
+  envReady = true;
+};
+
+core.hooks.moduleLoaded = function moduleLoaded(namespace, envJson) {
+  handler = namespace !== undefined && namespace !== null ? namespace.default : undefined;
+  if (handler === undefined) handler = null;
+  if (!envReady) env = buildEnv(envJson);
+  envReady = true;
 };
 priv.getEnv = () => env;
+
+// waitUntil from "cloudflare:workers": extends the request whose handler runs now,
+// else the newest one not finished (V8 10.2 has no async context to tell which
+// request a promise belongs to). With none, a rejection is still reported.
+priv.waitUntilCurrent = (promise) => {
+  let scope = currentScope;
+  if (scope === null) {
+    for (const s of activeScopes) if (!s.finished) scope = s;
+  }
+  if (scope === null) {
+    Promise.resolve(promise).then(undefined, priv.reportError);
+    return;
+  }
+  addWaitUntil(scope, promise);
+};
 
 // ---------------------------------------------------------------------------------
 // Per-request state and the ctx object

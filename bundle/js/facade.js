@@ -4,7 +4,8 @@
 //
 // - A default export that is a class extending WorkerEntrypoint gets one instance per
 //   event: new Class(ctx, env), then instance.fetch(request) / .scheduled(controller).
-// - `env` from "cloudflare:workers" reads the env the runtime passes to handlers.
+// - `env` from "cloudflare:workers" reads the env the runtime passes to handlers (and,
+//   at the top level of modules, the one it built before evaluating them).
 // - `waitUntil` from "cloudflare:workers" extends the newest event whose handler has
 //   not settled yet (edged has no async context tracking yet).
 // - Internal routes: a request carrying the header x-edged-internal: TOKEN runs a
@@ -17,7 +18,9 @@ const DEV = __DEV__;
 const INTERNAL_HEADER = "x-edged-internal";
 const ERROR_HEADER = "x-edged-error";
 
-let currentEnv = undefined;
+// The runtime builds the env before the worker's modules are evaluated (see
+// runtime/js/91_workers_module.js), so env is readable at their top level too.
+let currentEnv = globalThis[Symbol.for("edged.workers")]?.env();
 const running = []; // ctx of handler calls not settled yet, oldest first
 
 export class WorkerEntrypoint {

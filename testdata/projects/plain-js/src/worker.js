@@ -4,7 +4,7 @@ import { WorkerEntrypoint, env, waitUntil } from "cloudflare:workers";
 import page from "./page.html";
 import { version, fail } from "./lib.js";
 
-let background = 0;
+let background = 0; const topName = env.NAME; // env is readable at the top level too
 
 export default class extends WorkerEntrypoint {
   async fetch(request) {
@@ -23,6 +23,9 @@ export default class extends WorkerEntrypoint {
         return new Response(String(background));
       case "/throw":
         fail("on purpose");
+        break;
+      case "/top":
+        return new Response(String(topName));
     }
     return new Response("not found", { status: 404 });
   }
