@@ -373,10 +373,14 @@ void RecordException(edg_isolate* e, Local<Context> ctx, TryCatch& tc) {
 	}
 	Local<Message> msg = tc.Message();
 	if (!msg.IsEmpty()) {
-		std::string file = ToUtf8(isolate, msg->GetScriptResourceName());
+		// An exception thrown from outside any script (the module resolver's) has no
+		// resource name and no position.
+		Local<Value> resource = msg->GetScriptResourceName();
 		int line = msg->GetLineNumber(ctx).FromMaybe(0);
-		int col = msg->GetStartColumn(ctx).FromMaybe(-1) + 1;
-		e->err_where = file + ":" + std::to_string(line) + ":" + std::to_string(col);
+		if (!resource->IsUndefined() && line > 0) {
+			int col = msg->GetStartColumn(ctx).FromMaybe(-1) + 1;
+			e->err_where = ToUtf8(isolate, resource) + ":" + std::to_string(line) + ":" + std::to_string(col);
+		}
 		if (e->err_message.empty() && e->err_class.empty()) e->err_message = ToUtf8(isolate, msg->Get());
 	}
 	edg_io& io = e->io;
