@@ -35,9 +35,10 @@ const (
 	hookScheduled
 	hookContextReady
 	hookPrepareEnv
+	hookAbortRequest
 )
 
-var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled", "contextReady", "prepareEnv"}
+var hookNames = []string{"resolveOps", "moduleLoaded", "promiseReject", "fetch", "timers", "makeError", "flushRejections", "scheduled", "contextReady", "prepareEnv", "abortRequest"}
 
 // jsFile is one bootstrap file.
 type jsFile struct {

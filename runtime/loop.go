@@ -349,7 +349,13 @@ func (l *loop) handle(t task) {
 				req.fail(499, "client closed the request")
 				l.answer(req)
 			}
+			// The request's signal aborts in JS: a handler waiting on it stops.
+			l.enter(l.budgetFor(nil))
+			l.iso.PushNumber(float64(req.id))
+			err := l.iso.Call(hookAbortRequest)
+			l.leave()
 			l.finish(req)
+			l.afterCall(err, nil)
 		}
 		// Otherwise it was answered already, or it moved to another loop (this one
 		// died first), which answers it.

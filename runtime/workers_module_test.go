@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -118,5 +120,48 @@ func TestLoadErrorForAMissingModule(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "undefined") {
 			t.Errorf("import %q: got %v, want an error with %q", spec, err, want)
 		}
+	}
+}
+
+// When the client goes away, the request's signal aborts: a handler waiting on it
+// hears of it, whether it read request.signal before or not.
+func TestRequestSignalAbortsWhenTheClientLeaves(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		src := `export default {
+  fetch(request) {
+    ` + map[bool]string{true: "const s = request.signal;", false: ""}[early] + `
+    return new Promise((resolve) => {
+      setTimeout(function check() {
+        const s = request.signal;
+        if (!s.aborted) { setTimeout(check, 5); return; }
+        console.log("aborted: " + s.reason.name + " " + s.reason.message);
+        resolve(new Response("too late"));
+      }, 5);
+    });
+  },
+};`
+		log := &consoleLog{}
+		w, err := New(Config{Name: "sig", MainModule: "worker.js", Modules: map[string]string{"worker.js": src},
+			Limits: Limits{Isolates: 1}, Console: log.write})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(w)
+		ctx, cancel := context.WithCancel(t.Context())
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+		go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Fatalf("got a response: %d", resp.StatusCode)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(log.String(), "aborted: AbortError The client closed the request") {
+			if time.Now().After(deadline) {
+				t.Fatalf("early=%v: the handler did not see the abort; console: %q", early, log.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		srv.Close()
+		w.Close(t.Context())
 	}
 }

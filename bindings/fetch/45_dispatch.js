@@ -80,6 +80,7 @@ class RequestScope {
     this.finished = false; // op_req_done sent (or done=true)
     this.subrequests = 0;  // fetch() calls charged to this request
     this.onFinish = null;  // functions to run when it finishes (closing its subrequests)
+    this.request = null;   // the incoming Request (its signal aborts if the client leaves)
   }
 }
 
@@ -416,12 +417,32 @@ function settle(scope, result) {
   respond(scope, result);
 }
 
+// core.hooks.abortRequest(rid): the client of request rid went away. Its request's
+// signal aborts (with an AbortError), so a handler that waits on it, or a fetch()
+// given it, stops; the response it may still make goes nowhere.
+core.hooks.abortRequest = function abortRequest(rid) {
+  for (const scope of activeScopes) {
+    if (scope.rid !== rid || scope.request === null) continue;
+    const reason = new DOMException("The client closed the request", "AbortError");
+    const signal = priv.requestSignal(scope.request);
+    if (signal === null) {
+      const aborted = priv.newAbortSignal();
+      priv.signalAbort(aborted, reason);
+      priv.requestSetSignal(scope.request, aborted);
+    } else {
+      priv.signalAbort(signal, reason);
+    }
+    return;
+  }
+};
+
 core.hooks.fetch = function fetch(rid, method, url, headers, hasBody) {
   const scope = new RequestScope(rid);
   activeScopes.add(scope);
   currentScope = scope;
   try {
     const request = priv.newIncomingRequest(method, url, headers, hasBody ? rid : 0, undefined);
+    scope.request = request;
     if (handler !== null && typeof handler === "object" && typeof handler.fetch === "function") {
       const ctx = new ExecutionContext(illegalConstructorKey, scope);
       settle(scope, handler.fetch(request, env, ctx));
