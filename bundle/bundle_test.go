@@ -263,7 +263,7 @@ func TestWrap(t *testing.T) {
 	if !strings.Contains(mods[FacadeModule], `const TOKEN = "abc";`) || !strings.Contains(mods[FacadeModule], "const DEV = true;") {
 		t.Errorf("facade not filled in")
 	}
-	if !strings.Contains(mods[EntryModule], `from "./bundle.js"`) || mods[WorkersModule] == "" {
+	if !strings.Contains(mods[EntryModule], `from "./bundle.js"`) || mods["cloudflare:workers"] != "" {
 		t.Errorf("entry = %q", mods[EntryModule])
 	}
 	res.Exports = nil

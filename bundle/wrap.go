@@ -9,11 +9,11 @@ import (
 	"strings"
 )
 
-// Names of the modules Wrap adds.
+// Names of the modules Wrap adds. cloudflare:workers is not one of them: the bundle
+// leaves it external and the runtime provides it (runtime/modules).
 const (
-	EntryModule   = "edged:entry"        // the runtime's main module: adapts the default export
-	FacadeModule  = "edged:facade"       // the state behind cloudflare:workers
-	WorkersModule = "cloudflare:workers" // WorkerEntrypoint, env, waitUntil, ...
+	EntryModule  = "edged:entry"  // the runtime's main module: adapts the default export
+	FacadeModule = "edged:facade" // class entrypoints, internal routes, dev error pages
 )
 
 // Headers of the facade's internal protocol (js/facade.js).
@@ -25,9 +25,6 @@ const (
 
 //go:embed js/facade.js
 var facadeJS string
-
-//go:embed js/workers.js
-var workersJS string
 
 // WrapOptions configure the facade.
 type WrapOptions struct {
@@ -51,10 +48,9 @@ func NewToken() string {
 // Wrap returns what the runtime loads for a build: the main module's name, every
 // module, and whether the main module is a classic script. A module worker's main
 // module becomes edged:entry, which re-exports the build and hands its default export
-// to the runtime through the facade (class entrypoints, cloudflare:workers, internal
-// routes). A worker without exports is a service-worker script and runs as it is.
+// to the runtime through the facade (class entrypoints, internal routes). A worker without exports is a service-worker script and runs as it is.
 func Wrap(res *Result, o WrapOptions) (main string, modules map[string]string, script bool) {
-	modules = make(map[string]string, len(res.Modules)+3)
+	modules = make(map[string]string, len(res.Modules)+2)
 	for k, v := range res.Modules {
 		modules[k] = v
 	}
@@ -65,7 +61,6 @@ func Wrap(res *Result, o WrapOptions) (main string, modules map[string]string, s
 	facade := strings.Replace(facadeJS, "__TOKEN__", string(tok), 1)
 	facade = strings.Replace(facade, "__DEV__", strconv.FormatBool(o.Dev), 1)
 	modules[FacadeModule] = facade
-	modules[WorkersModule] = workersJS
 	spec, _ := json.Marshal("./" + res.Main)
 	modules[EntryModule] = "import * as worker from " + string(spec) + ";\n" +
 		"import { adapt } from \"" + FacadeModule + "\";\n" +

@@ -1,17 +1,16 @@
-// edged:facade — how edged presents a worker's default export to the runtime's
-// dispatch, and the state behind the "cloudflare:workers" module. bundle.Wrap fills in
-// TOKEN and DEV for each load.
+// edged:facade — how edged presents a bundled worker's default export to the
+// runtime's dispatch. bundle.Wrap fills in TOKEN and DEV for each load.
 //
 // - A default export that is a class extending WorkerEntrypoint gets one instance per
 //   event: new Class(ctx, env), then instance.fetch(request) / .scheduled(controller).
-// - `env` from "cloudflare:workers" reads the env the runtime passes to handlers (and,
-//   at the top level of modules, the one it built before evaluating them).
-// - `waitUntil` from "cloudflare:workers" extends the newest event whose handler has
-//   not settled yet (edged has no async context tracking yet).
+//   WorkerEntrypoint, env and waitUntil come from the runtime's cloudflare:workers
+//   (runtime/modules/cloudflare_workers.js), which the bundle leaves external.
 // - Internal routes: a request carrying the header x-edged-internal: TOKEN runs a
 //   scheduled event (/__edged/scheduled?cron=...&time=...) instead of fetch.
 // - DEV: an exception from fetch becomes a 500 response whose body is the stack and
 //   whose x-edged-error header is TOKEN, for the dev server's error page.
+
+import { WorkerEntrypoint } from "cloudflare:workers";
 
 const TOKEN = __TOKEN__;
 const DEV = __DEV__;
@@ -20,69 +19,6 @@ const ERROR_HEADER = "x-edged-error";
 
 // The runtime builds the env before the worker's modules are evaluated (see
 // runtime/js/91_workers_module.js), so env is readable at their top level too.
-let currentEnv = globalThis[Symbol.for("edged.workers")]?.env();
-const running = []; // ctx of handler calls not settled yet, oldest first
-
-export class WorkerEntrypoint {
-  constructor(ctx, env) {
-    this.ctx = ctx;
-    this.env = env;
-  }
-}
-
-export class DurableObject {
-  constructor(ctx, env) {
-    this.ctx = ctx;
-    this.env = env;
-  }
-}
-
-export class WorkflowEntrypoint {
-  constructor(ctx, env) {
-    this.ctx = ctx;
-    this.env = env;
-  }
-}
-
-export class RpcTarget {}
-
-export const env = new Proxy(Object.create(null), {
-  get(_, key) {
-    return currentEnv === undefined ? undefined : currentEnv[key];
-  },
-  has(_, key) {
-    return currentEnv !== undefined && key in currentEnv;
-  },
-  ownKeys() {
-    return currentEnv === undefined ? [] : Reflect.ownKeys(currentEnv);
-  },
-  getOwnPropertyDescriptor(_, key) {
-    if (currentEnv === undefined) return undefined;
-    const d = Reflect.getOwnPropertyDescriptor(currentEnv, key);
-    if (d !== undefined) d.configurable = true;
-    return d;
-  },
-  set() {
-    return false;
-  },
-  defineProperty() {
-    return false;
-  },
-  deleteProperty() {
-    return false;
-  },
-});
-
-export function waitUntil(promise) {
-  if (running.length > 0) {
-    running[running.length - 1].waitUntil(promise);
-    return;
-  }
-  Promise.resolve(promise).then(undefined, (e) => {
-    console.error(e);
-  });
-}
-
 function isThenable(v) {
   return v !== null && (typeof v === "object" || typeof v === "function") && typeof v.then === "function";
 }
@@ -104,36 +40,17 @@ function errorResponse(e) {
   });
 }
 
-// track runs call as one event of ctx, so that waitUntil() finds it.
-function track(ctx, call, onError) {
-  running.push(ctx);
-  const done = () => {
-    const i = running.lastIndexOf(ctx);
-    if (i >= 0) running.splice(i, 1);
-  };
+// guard runs call and turns an exception it throws or a promise it rejects into
+// onError's result (when there is an onError).
+function guard(call, onError) {
+  if (onError === undefined) return call();
   let r;
   try {
     r = call();
   } catch (e) {
-    done();
-    if (onError !== undefined) return onError(e);
-    throw e;
+    return onError(e);
   }
-  if (isThenable(r)) {
-    return Promise.resolve(r).then(
-      (v) => {
-        done();
-        return v;
-      },
-      (e) => {
-        done();
-        if (onError !== undefined) return onError(e);
-        throw e;
-      },
-    );
-  }
-  done();
-  return r;
+  return isThenable(r) ? Promise.resolve(r).then(undefined, onError) : r;
 }
 
 function jsonResponse(status, value) {
@@ -156,7 +73,7 @@ async function runScheduled(scheduled, url, env, ctx) {
     },
   };
   try {
-    await track(ctx, () => scheduled(controller, env, ctx));
+    await scheduled(controller, env, ctx);
     return jsonResponse(200, { outcome: "ok", noRetry });
   } catch (e) {
     return jsonResponse(200, { outcome: "exception", error: errorText(e), noRetry });
@@ -190,7 +107,6 @@ export function adapt(exported) {
   }
   const handler = {
     fetch(request, env, ctx) {
-      currentEnv = env;
       if (TOKEN !== "" && request.headers.get(INTERNAL_HEADER) === TOKEN) {
         const url = new URL(request.url);
         if (url.pathname === "/__edged/scheduled") return runScheduled(scheduled, url, env, ctx);
@@ -200,14 +116,11 @@ export function adapt(exported) {
       if (fetch === undefined) {
         throw new Error("no fetch handler: the worker's default export has no fetch() method");
       }
-      return track(ctx, () => fetch(request, env, ctx), DEV ? errorResponse : undefined);
+      return guard(() => fetch(request, env, ctx), DEV ? errorResponse : undefined);
     },
   };
   if (scheduled !== undefined) {
-    handler.scheduled = (controller, env, ctx) => {
-      currentEnv = env;
-      return track(ctx, () => scheduled(controller, env, ctx));
-    };
+    handler.scheduled = (controller, env, ctx) => scheduled(controller, env, ctx);
   }
   return handler;
 }

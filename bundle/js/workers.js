@@ -1,2 +1,0 @@
-// cloudflare:workers, as far as edged supports it (see edged:facade).
-export { WorkerEntrypoint, DurableObject, WorkflowEntrypoint, RpcTarget, env, waitUntil } from "edged:facade";
