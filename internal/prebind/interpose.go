@@ -10,21 +10,22 @@ import (
 // lib not been rewritten, so a program linked against a rewritten lib must have
 // none.
 func Interposed(exe, lib string) ([]string, error) {
-	ours, err := rewrittenNames(lib)
+	libSyms, err := dynamicSymbols(lib)
 	if err != nil {
 		return nil, err
 	}
-	f, err := elf.Open(exe)
-	if err != nil {
-		return nil, err
+	ours := make(map[string]bool, len(libSyms))
+	for _, s := range libSyms {
+		if Rewritable(s.Name, elf.ST_BIND(s.Info), elf.ST_TYPE(s.Info), s.Section) {
+			ours[s.Name] = true
+		}
 	}
-	defer f.Close()
-	syms, err := f.DynamicSymbols()
+	exeSyms, err := dynamicSymbols(exe)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, s := range syms {
+	for _, s := range exeSyms {
 		if s.Section != elf.SHN_UNDEF && ours[s.Name] {
 			out = append(out, s.Name)
 		}
@@ -33,21 +34,11 @@ func Interposed(exe, lib string) ([]string, error) {
 	return out, nil
 }
 
-func rewrittenNames(lib string) (map[string]bool, error) {
-	f, err := elf.Open(lib)
+func dynamicSymbols(path string) ([]elf.Symbol, error) {
+	f, err := elf.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	syms, err := f.DynamicSymbols()
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]bool, len(syms))
-	for _, s := range syms {
-		if Rewritable(s.Name, elf.ST_BIND(s.Info), elf.ST_TYPE(s.Info), s.Section) {
-			names[s.Name] = true
-		}
-	}
-	return names, nil
+	return f.DynamicSymbols()
 }
