@@ -52,6 +52,8 @@ type Config struct {
 	Bindings map[string]any
 	Limits   Limits
 	Console  Console // default: stderr
+	// NodeCompat is the worker's nodejs_compat (NodeCompatFor its compat flags).
+	NodeCompat NodeCompat
 }
 
 // Worker serves HTTP requests with a pool of isolates that all run the same bundle.
@@ -105,6 +107,14 @@ func New(cfg Config) (*Worker, error) {
 	b, err := json.Marshal(env)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: env of %s: %w", cfg.Name, err)
+	}
+	if cfg.NodeCompat.V2 && !cfg.Script {
+		mods := make(map[string]string, len(cfg.Modules))
+		for k, v := range cfg.Modules {
+			mods[k] = v
+		}
+		mods[cfg.MainModule] = withNodeGlobals(mods[cfg.MainModule])
+		cfg.Modules = mods
 	}
 	w := &Worker{cfg: cfg, envJSON: string(b)}
 	if _, err := w.spawn(); err != nil {
@@ -418,6 +428,9 @@ func (w *Worker) resolve(spec, referrer string) (string, string, error) {
 	}
 	if src, ok := builtinModules[spec]; ok {
 		return spec, src, nil
+	}
+	if name, src, ok, err := w.resolveNode(spec, referrer); ok {
+		return name, src, err
 	}
 	if strings.HasPrefix(spec, "node:") || strings.HasPrefix(spec, "cloudflare:") {
 		return "", "", fmt.Errorf("not implemented: module %q (imported from %s) is not provided by edged yet", spec, referrer)
