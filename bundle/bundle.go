@@ -60,6 +60,11 @@ type Options struct {
 	Rules    []config.Rule // module rules, before DefaultRules
 	// SourceMap says where the map goes; the zero value returns it separately.
 	SourceMap SourceMap
+	// NodeBuiltins are bare module names ("buffer", "events", ...) left external, for
+	// the runtime to resolve as node: built-ins, as wrangler does with nodejs_compat
+	// (runtime.NodeBuiltinNames when the flags ask for it). Empty: bare names are
+	// npm packages like any other.
+	NodeBuiltins []string
 }
 
 // DefaultRules are the module rules that apply after the config's own, as in
@@ -242,7 +247,7 @@ func (b *Bundler) esbuildOptions() api.BuildOptions {
 		Target:         api.ES2022,
 		Conditions:     Conditions,
 		MainFields:     []string{"browser", "module", "main"},
-		External:       []string{"cloudflare:*", "node:*", "edged:*"},
+		External:       append([]string{"cloudflare:*", "node:*", "edged:*"}, o.NodeBuiltins...),
 		Define:         o.Define,
 		Alias:          o.Alias,
 		SourcesContent: api.SourcesContentInclude,

@@ -147,6 +147,9 @@ func (p *Project) BundleOptions() bundle.Options {
 	o := bundle.Options{Entry: p.Entry, Dir: p.Dir}
 	if c := p.Config; c != nil {
 		o.Define, o.Alias, o.Minify, o.NoBundle, o.Rules = c.Define, c.Alias, c.Minify, c.NoBundle, c.Rules
+		if runtime.NodeCompatFor(c.Compat).V2 {
+			o.NodeBuiltins = runtime.NodeBuiltinNames()
+		}
 	}
 	return o
 }
@@ -165,6 +168,14 @@ func (p *Project) Limits(dev bool) runtime.Limits {
 		l.Isolates = 1
 	}
 	return l
+}
+
+// nodeCompat is the node compatibility the config's flags ask for (none without a config).
+func (p *Project) nodeCompat() runtime.NodeCompat {
+	if p.Config == nil {
+		return runtime.NodeCompat{}
+	}
+	return runtime.NodeCompatFor(p.Config.Compat)
 }
 
 // Prepared is a built project ready for runtime.New.
@@ -229,6 +240,7 @@ func (p *Project) prepare(res *bundle.Result, dev bool, console runtime.Console,
 		Env:        env,
 		Bindings:   backends,
 		Limits:     p.Limits(dev),
+		NodeCompat: p.nodeCompat(),
 		Console: func(worker string, level int, text string) {
 			out(worker, level, CleanStack(remap.Rewrite(text)))
 		},

@@ -359,6 +359,9 @@ func (h *Host) prepare(wc config.Worker) (runtime.Config, error) {
 		return rc, err
 	}
 	rc.Name = wc.Name
+	if wc.CompatibilityDate != "" { // else a project's loader took its wrangler config's flags
+		rc.NodeCompat = runtime.NodeCompatFor(wc.Compat)
+	}
 	env := map[string]any{}
 	for k, v := range rc.Env {
 		env[k] = v

@@ -40,12 +40,19 @@ func LoadProject(wc config.Worker) (runtime.Config, error) {
 		NoBundle:  wr.NoBundle,
 		Rules:     wr.Rules,
 		SourceMap: bundle.SourceMapNone,
+		NodeBuiltins: func() []string {
+			if runtime.NodeCompatFor(wr.Compat).V2 {
+				return runtime.NodeBuiltinNames()
+			}
+			return nil
+		}(),
 	})
 	if err != nil {
 		return runtime.Config{}, fmt.Errorf("building %s: %w", wr.Abs(wr.Main), err)
 	}
 	main, modules, script := bundle.Wrap(res, bundle.WrapOptions{})
-	return runtime.Config{Name: wc.Name, MainModule: main, Modules: modules, Script: script, Env: wr.Vars}, nil
+	return runtime.Config{Name: wc.Name, MainModule: main, Modules: modules, Script: script, Env: wr.Vars,
+		NodeCompat: runtime.NodeCompatFor(wr.Compat)}, nil
 }
 
 // Stores opens the D1 databases and KV namespaces that workers declare, under a
