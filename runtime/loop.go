@@ -31,6 +31,14 @@ type loop struct {
 	timer      *time.Timer
 	timerArmed bool
 
+	// gone: what ops left to close when the isolate is disposed of (OnIsolateGone).
+	gone struct {
+		sync.Mutex
+		fns  map[uint64]func()
+		next uint64
+		ran  bool
+	}
+
 	clock    atomic.Int32 // CPU clock of the thread running the current JS entry
 	watchdog *time.Timer
 	epoch    atomic.Int64 // JS entry counter, so a late watchdog cannot hit the next task
@@ -147,6 +155,7 @@ func (l *loop) main(created chan<- error) {
 	if a.w == nil {
 		l.dead.Store(true)
 		l.iso.Close()
+		l.runGone()
 		return
 	}
 	l.w = a.w
@@ -158,6 +167,7 @@ func (l *loop) main(created chan<- error) {
 	if err != nil {
 		l.dead.Store(true)
 		l.iso.Close()
+		l.runGone()
 		live.disposed.Store(true)
 		return
 	}
@@ -537,6 +547,7 @@ func (l *loop) shutdown() {
 	l.watchdog.Stop()
 	l.timer.Stop()
 	l.iso.Close()
+	l.runGone()
 	live.disposed.Store(true) // the janitor gives freed malloc memory back to the OS
 	for _, t := range l.mail.close() {
 		l.reject(t)
@@ -670,6 +681,39 @@ func (l *loop) ReturnString(s string)       { l.iso.ReturnString(s) }
 func (l *loop) ReturnBytes(b []byte)        { l.iso.ReturnBytes(b) }
 func (l *loop) ReturnError(class, m string) { l.iso.ReturnError(class, m) }
 func (l *loop) Worker() op.Worker           { return l.w }
+
+// OnIsolateGone registers f to run when the loop shuts down (op.Call).
+func (l *loop) OnIsolateGone(f func()) (cancel func()) {
+	l.gone.Lock()
+	if l.gone.ran {
+		l.gone.Unlock()
+		f()
+		return func() {}
+	}
+	if l.gone.fns == nil {
+		l.gone.fns = map[uint64]func(){}
+	}
+	l.gone.next++
+	id := l.gone.next
+	l.gone.fns[id] = f
+	l.gone.Unlock()
+	return func() {
+		l.gone.Lock()
+		delete(l.gone.fns, id)
+		l.gone.Unlock()
+	}
+}
+
+// runGone runs what ops registered with OnIsolateGone, once.
+func (l *loop) runGone() {
+	l.gone.Lock()
+	fns := l.gone.fns
+	l.gone.fns, l.gone.ran = nil, true
+	l.gone.Unlock()
+	for _, f := range fns {
+		f()
+	}
+}
 
 // Async returns the completer for the promise whose id is argument 0.
 func (l *loop) Async() op.Completer { return &completer{l: l, pid: l.iso.ArgNumber(0)} }

@@ -189,10 +189,14 @@ type subrequest struct {
 
 	busy atomic.Int32 // async ops in flight
 	used atomic.Int64 // when an op last touched it (UnixNano)
+
+	forget atomic.Pointer[func()] // cancels the isolate-gone cleanup (set by opFetch)
 }
 
 // Subrequests are closed by JS (end of body, abort, end of the request that made
-// them). One whose isolate died cannot be: the sweeper closes subrequests that no op
+// them), or when the isolate that opened them is disposed of (op.Call.OnIsolateGone),
+// unless their body was handed to the runtime (piped): the runtime then closes it.
+// The sweeper is the backstop for anything else: it closes subrequests that no op
 // touched for a while.
 var (
 	sweepEvery   = 30 * time.Second
@@ -307,6 +311,9 @@ func inFlight() int {
 }
 
 func (s *subrequest) close() {
+	if f := s.forget.Load(); f != nil {
+		(*f)()
+	}
 	s.cancel()
 	if s.bodyW != nil {
 		s.bodyW.CloseWithError(errors.New("the subrequest was closed"))

@@ -81,6 +81,14 @@ func opOpen(c op.Call) {
 	w := c.Worker()
 	cl := clientFor(w.Name())
 	id, s := cl.start(sp, w, pw)
+	// If the isolate dies (a limit, eviction) JS never closes it: close it then,
+	// unless its body went to the runtime, which closes it when the body has gone.
+	forget := c.OnIsolateGone(func() {
+		if !s.piped.Load() {
+			release(id, w)
+		}
+	})
+	s.forget.Store(&forget)
 	if pw != nil {
 		go func() {
 			// A request that ends before its body was sent releases the writer.

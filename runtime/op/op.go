@@ -39,6 +39,11 @@ type Call interface {
 	Async() Completer
 	// Worker is the worker the isolate runs.
 	Worker() Worker
+	// OnIsolateGone runs f once, on some goroutine, when the isolate this op runs in
+	// is disposed of (a limit killed it, it was evicted or the worker closed), unless
+	// cancel was called first. It is for what an op opened that JS would otherwise
+	// close and a dead isolate never will; cancel when JS closed it.
+	OnIsolateGone(f func()) (cancel func())
 }
 
 // Completer settles one async op's promise; safe from any goroutine, once.

@@ -182,6 +182,9 @@ func (c *call) ReturnError(class, m string) {
 }
 func (c *call) Worker() op.Worker { return c.w }
 
+// OnIsolateGone: the test harness has no isolate to dispose of.
+func (c *call) OnIsolateGone(func()) func() { return func() {} }
+
 func (c *call) Async() op.Completer {
 	c.async = make(chan Result, 1)
 	return &completer{ch: c.async}
