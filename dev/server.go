@@ -174,6 +174,7 @@ func (s *Server) Serve(ctx context.Context, started time.Time) error {
 	go func() { errc <- s.srv.Serve(s.ln) }()
 	entry := display(s.proj.Dir, mustRel(s.proj.Dir, s.proj.Entry))
 	s.log.Ready(s.URL(), s.proj.Name(), entry, time.Since(started))
+	cfg := s.proj.Config // read before the watcher may replace s.proj
 	if s.watch != nil {
 		s.bg.Add(1)
 		go func() {
@@ -181,7 +182,7 @@ func (s *Server) Serve(ctx context.Context, started time.Time) error {
 			s.watchLoop(ctx)
 		}()
 	}
-	if c := s.proj.Config; c != nil && !s.opts.NoCrons && len(c.Triggers.Schedules) > 0 {
+	if c := cfg; c != nil && !s.opts.NoCrons && len(c.Triggers.Schedules) > 0 {
 		s.bg.Add(1)
 		go func() {
 			defer s.bg.Done()

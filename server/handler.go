@@ -86,6 +86,9 @@ func (f *frontend) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // done finishes a response and records it: metrics and the access log.
 func (h *Host) done(d *deployed, sw *respWriter, r *http.Request, id string, start time.Time) {
 	if sw.status == 0 {
+		if sw.body != nil {
+			sw.body.stalled() // a worker that gave up on a stalled body still gets its 408
+		}
 		sw.WriteHeader(http.StatusOK)
 	}
 	if sw.limit != "" {
@@ -305,6 +308,24 @@ type limitedBody struct {
 	ctl     *http.ResponseController
 	failure atomic.Int32
 	armed   bool
+	// deadline of the read in progress (UnixNano; 0: none). When a read deadline
+	// passes, net/http cancels the request's context before the read returns its
+	// timeout, so the worker may give up on the request before failure is set:
+	// stalled tells done() what the read is about to report.
+	deadline atomic.Int64
+}
+
+// stalled reports whether the body hit the idle timeout, or a read in progress is
+// past its deadline (marking it so).
+func (b *limitedBody) stalled() bool {
+	if b.failure.Load() == bodyStalled {
+		return true
+	}
+	if d := b.deadline.Load(); d != 0 && time.Now().UnixNano() >= d {
+		b.failure.CompareAndSwap(bodyOK, bodyStalled)
+		return b.failure.Load() == bodyStalled
+	}
+	return false
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -320,9 +341,14 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.ctl != nil {
 		// Errors mean the protocol has no read deadlines (HTTP/3 streams use the
 		// QUIC idle timeout instead); the limit then does not apply.
-		b.armed = b.ctl.SetReadDeadline(time.Now().Add(b.idle)) == nil
+		at := time.Now().Add(b.idle)
+		b.armed = b.ctl.SetReadDeadline(at) == nil
+		if b.armed {
+			b.deadline.Store(at.UnixNano())
+		}
 	}
 	n, err := b.rc.Read(p)
+	b.deadline.Store(0)
 	if int64(n) > b.left {
 		n = int(b.left)
 		b.left = 0
