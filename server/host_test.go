@@ -796,7 +796,9 @@ func TestSlowClients(t *testing.T) {
 	}
 	defer c2.Close()
 	io.WriteString(c2, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten b")
-	c2.SetReadDeadline(time.Now().Add(5 * time.Second))
+	// Generous: the point is the 408, and this is the worker's first request (a new
+	// isolate) on a machine that may be running every other package's tests.
+	c2.SetReadDeadline(time.Now().Add(20 * time.Second))
 	resp, err := http.ReadResponse(bufio.NewReader(c2), nil)
 	if err != nil {
 		t.Fatal(err)
