@@ -187,7 +187,14 @@ func TestWebSocketPairEcho(t *testing.T) {
 // More of what a client can do to the echo worker: fragments, pings, big messages,
 // bursts, and closing in each way.
 func TestWebSocketPairClientSide(t *testing.T) {
-	w, log := newWSWorker(t, "ws-echo-client", wsEchoWorker)
+	// The race detector makes the Go side of the 3 MB messages below ~10× slower,
+	// and that code runs on the isolate's thread, inside an entry's CPU budget: one
+	// entry measured 42-74 ms under -race (under 5 ms without).
+	limits := Limits{}
+	if raceEnabled {
+		limits.CPU = time.Second
+	}
+	w, log := newWSWorkerLimits(t, "ws-echo-client", wsEchoWorker, limits)
 	srv := httptest.NewServer(w)
 	defer srv.Close()
 
@@ -928,4 +935,34 @@ func TestWebSocketFlood(t *testing.T) {
 	if s := w.Stats(); s.LimitHits != 0 {
 		t.Errorf("got %d limit hits (console %q)", s.LimitHits, log.all())
 	}
+}
+
+// While the upgrade request is still open (here a waitUntil keeps it), its socket's
+// messages are events of their own: each gets the whole CPU limit, not what the
+// request has left, so a session may use more than 50 ms of CPU in all.
+func TestWebSocketMessagesEachGetTheCPULimit(t *testing.T) {
+	w, log := newWSWorkerLimits(t, "ws-cpu", `
+export default {
+  fetch(request, env, ctx) {
+    const [client, server] = Object.values(new WebSocketPair());
+    server.accept();
+    server.addEventListener("message", (event) => {
+      const end = Date.now() + 20;
+      while (Date.now() < end) {} // 20 ms of CPU per message
+      server.send("done " + event.data);
+    });
+    ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 1000)));
+    return new Response(null, { status: 101, webSocket: client });
+  },
+};`, Limits{CPU: 50 * time.Millisecond})
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	c, _ := dialWS(t, wsURL(srv, "/"), websocket.DialOptions{})
+	for i := 0; i < 6; i++ { // 120 ms of CPU in all
+		c.WriteMessage(websocket.OpText, []byte(itoa(i)))
+		if _, s := readMsg(t, c); s != "done "+itoa(i) {
+			t.Fatalf("message %d: got %q (console: %q)", i, s, log.all())
+		}
+	}
+	c.WriteClose(1000, "")
 }
