@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"regexp"
 	goruntime "runtime"
 	"strconv"
 	"strings"
@@ -455,10 +456,20 @@ func LoadFile(file string) (Config, error) {
 	}, nil
 }
 
+// lineExport matches the common shape of a module: a line starting with export.
+var lineExport = regexp.MustCompile(`(?m)^\s*export\s`)
+
 // isESModule reports whether src uses ES module syntax (an import or export
 // statement anywhere, minified on one line included), as esbuild's parser sees it.
-// Source it cannot parse counts as a module, so that V8 reports the error.
+// Source it cannot parse counts as a module, so that V8 reports the error. The
+// parser (a few ms at start-up) runs only when a quick look cannot tell.
 func isESModule(name, src string) bool {
+	if lineExport.MatchString(src) {
+		return true
+	}
+	if !strings.Contains(src, "import") && !strings.Contains(src, "export") {
+		return false
+	}
 	r := api.Build(api.BuildOptions{
 		Stdin:    &api.StdinOptions{Contents: src, Sourcefile: name, Loader: api.LoaderJS},
 		Metafile: true,
