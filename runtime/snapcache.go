@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -176,7 +177,26 @@ func mapFile(path string) ([]byte, error) {
 	if st.Size() <= 0 || st.Size() > 1<<30 {
 		return nil, fmt.Errorf("runtime: %s: unlikely size %d for a snapshot", path, st.Size())
 	}
-	return syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
+	n := int(st.Size())
+	if b, err := syscall.Mmap(int(f.Fd()), 0, n, syscall.PROT_READ, syscall.MAP_PRIVATE); err == nil {
+		return b, nil
+	}
+	// A file system that cannot map files: read it instead.
+	return readOutsideHeap(f, n)
+}
+
+// readOutsideHeap reads n bytes into anonymous memory: outside Go's heap, as
+// v8.SnapshotFromMemory requires, and never freed.
+func readOutsideHeap(r io.Reader, n int) ([]byte, error) {
+	b, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(r, b); err != nil {
+		syscall.Munmap(b)
+		return nil, err
+	}
+	return b, nil
 }
 
 // verifySnapshotFile splits a cache file into the shared source (empty when the

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -114,5 +115,21 @@ func TestSnapshotCacheAcrossProcesses(t *testing.T) {
 	}
 	if got := child(); got != "snapshot=made body=hello" {
 		t.Fatalf("run after damage: %q", got)
+	}
+}
+
+// The fallback for file systems that cannot map files reads the whole file, and a
+// short file is an error, not a blob with a zeroed tail.
+func TestReadOutsideHeap(t *testing.T) {
+	want := encodeSnapshotFile([]byte("source"), []byte("blob bytes"))
+	b, err := readOutsideHeap(bytes.NewReader(want), len(want))
+	if err != nil || !bytes.Equal(b, want) {
+		t.Fatalf("got %q, %v", b, err)
+	}
+	if _, _, ok := verifySnapshotFile(b); !ok {
+		t.Error("the copy does not verify")
+	}
+	if _, err := readOutsideHeap(bytes.NewReader(want[:5]), len(want)); err == nil {
+		t.Error("a short read was accepted")
 	}
 }
