@@ -559,7 +559,13 @@ func newProxyWorker(t *testing.T) (up, srv *httptest.Server, log *consoleLog) {
 	t.Helper()
 	up = httptest.NewServer(fetchtest.Handler())
 	t.Cleanup(up.Close)
-	w, log := newStreamWorker(t, proxyWorker, map[string]any{"UPSTREAM": up.URL}, Limits{Isolates: 1})
+	limits := Limits{Isolates: 1}
+	if raceEnabled {
+		// The race detector slows the Go side of streaming 4 MB through JS, which runs
+		// on the isolate's thread inside an entry's CPU budget.
+		limits.CPU = time.Second
+	}
+	w, log := newStreamWorker(t, proxyWorker, map[string]any{"UPSTREAM": up.URL}, limits)
 	srv = httptest.NewServer(w)
 	t.Cleanup(srv.Close)
 	return up, srv, log

@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -86,6 +87,12 @@ func opOpen(c op.Call) {
 	forget := c.OnIsolateGone(func() {
 		if !s.piped.Load() {
 			release(id, w)
+			return
+		}
+		// The response goes on from Go, but a request body JS was still writing
+		// never will be finished: end it, so the upstream does not wait forever.
+		if pw != nil {
+			pw.CloseWithError(errIsolateGone)
 		}
 	})
 	s.forget.Store(&forget)
@@ -98,6 +105,8 @@ func opOpen(c op.Call) {
 	}
 	c.ReturnNumber(float64(id))
 }
+
+var errIsolateGone = errors.New("the worker's isolate ended before the request body was sent")
 
 func opHead(c op.Call) {
 	done := c.Async()
