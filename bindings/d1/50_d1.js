@@ -183,42 +183,9 @@ function putParams(params) {
 // ---------------------------------------------------------------------------------
 // Decoding results
 
-const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-class Reader {
-  constructor(bytes) {
-    this.b = bytes;
-    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.p = 0;
-  }
-  u8() { return this.b[this.p++]; }
-  uvarint() {
-    let n = 0, mul = 1, c;
-    do {
-      c = this.b[this.p++];
-      n += (c & 0x7f) * mul;
-      mul *= 128;
-    } while (c >= 0x80);
-    return n;
-  }
-  f64() { const x = this.v.getFloat64(this.p, true); this.p += 8; return x; }
-  i64() {
-    const lo = this.v.getUint32(this.p, true), hi = this.v.getInt32(this.p + 4, true);
-    this.p += 8;
-    return hi * TWO32 + lo;
-  }
-  str() {
-    const n = this.uvarint();
-    const start = this.p;
-    this.p += n;
-    const b = this.b;
-    if (n < 64) {
-      let ascii = true;
-      for (let i = start; i < start + n; i++) if (b[i] >= 0x80) { ascii = false; break; }
-      if (ascii) return String.fromCharCode.apply(null, b.subarray(start, start + n));
-    }
-    return textDecoder.decode(b.subarray(start, start + n));
-  }
+// Results are read with the storage wire reader (bindings/storage/49_wire.js) plus
+// D1's typed values.
+class Reader extends priv.WireReader {
   value() {
     switch (this.b[this.p++]) {
       case 0: return null;

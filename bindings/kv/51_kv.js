@@ -64,26 +64,7 @@ function getOptions(method, options) {
   return type;
 }
 
-class Reader {
-  constructor(bytes) {
-    this.b = bytes;
-    this.v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.p = 0;
-  }
-  u8() { return this.b[this.p++]; }
-  uvarint() {
-    let n = 0, mul = 1, c;
-    do {
-      c = this.b[this.p++];
-      n += (c & 0x7f) * mul;
-      mul *= 128;
-    } while (c >= 0x80);
-    return n;
-  }
-  f64() { const x = this.v.getFloat64(this.p, true); this.p += 8; return x; }
-  bytes(n) { const s = this.b.subarray(this.p, this.p + n); this.p += n; return s; }
-  str() { return textDecoder.decode(this.bytes(this.uvarint())); }
-}
+const Reader = priv.WireReader; // bindings/storage/49_wire.js
 
 // entry bytes → {value (Uint8Array), metadata (JSON text or null), expiration}
 function readEntry(r, end) {
