@@ -154,8 +154,7 @@ func (l *loop) main(created chan<- error) {
 	a := <-l.assign
 	if a.w == nil {
 		l.dead.Store(true)
-		l.iso.Close()
-		l.runGone()
+		l.disposeIsolate()
 		return
 	}
 	l.w = a.w
@@ -166,9 +165,7 @@ func (l *loop) main(created chan<- error) {
 	a.ready <- err
 	if err != nil {
 		l.dead.Store(true)
-		l.iso.Close()
-		l.runGone()
-		live.disposed.Store(true)
+		l.disposeIsolate()
 		return
 	}
 	l.serve()
@@ -546,12 +543,17 @@ func (l *loop) shutdown() {
 	unregister(l)
 	l.watchdog.Stop()
 	l.timer.Stop()
-	l.iso.Close()
-	l.runGone()
-	live.disposed.Store(true) // the janitor gives freed malloc memory back to the OS
+	l.disposeIsolate()
 	for _, t := range l.mail.close() {
 		l.reject(t)
 	}
+}
+
+// disposeIsolate ends the isolate and what ops left open for it.
+func (l *loop) disposeIsolate() {
+	l.iso.Close()
+	l.runGone()
+	live.disposed.Store(true) // the janitor gives freed malloc memory back to the OS
 }
 
 // reject re-routes a request that reached a dead loop before it started.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/evanw/esbuild/pkg/api"
 	"net/http"
 	"os"
 	"path"
@@ -18,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/evanw/esbuild/pkg/api"
 )
 
 // Limits bound what one worker may use.
@@ -430,10 +431,10 @@ func (w *Worker) resolve(spec, referrer string) (string, string, error) {
 	if src, ok := builtinModules[spec]; ok {
 		return spec, src, nil
 	}
-	if name, src, ok, err := w.resolveNode(spec, referrer); ok {
+	if name, src, ok, err := w.resolveNode(spec, referrer); ok { // every node: specifier
 		return name, src, err
 	}
-	if strings.HasPrefix(spec, "node:") || strings.HasPrefix(spec, "cloudflare:") {
+	if strings.HasPrefix(spec, "cloudflare:") {
 		return "", "", fmt.Errorf("not implemented: module %q (imported from %s) is not provided by edged yet", spec, referrer)
 	}
 	return "", "", fmt.Errorf("Cannot find module '%s' imported from %s", spec, referrer)

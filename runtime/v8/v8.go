@@ -98,14 +98,6 @@ func (s *Snapshot) Bytes() []byte { return C.GoBytes(unsafe.Pointer(s.data), C.i
 // a cache stores it next to the blob. The slice is read-only.
 func (s *Snapshot) SharedSource() []byte { return s.src }
 
-// SnapshotFromBytes takes a blob made by NewSnapshot in an earlier process. The blob
-// must come from the same V8 build and the same bootstrap: V8 aborts the process on
-// a mismatched blob, so callers key their cache by both and verify a checksum.
-func SnapshotFromBytes(b []byte) *Snapshot {
-	Init("")
-	return &Snapshot{data: (*C.char)(C.CBytes(b)), size: C.size_t(len(b))}
-}
-
 // SnapshotFromMemory takes a blob made by NewSharedSnapshot in an earlier process
 // together with the source it was made from, byte for byte (the blob holds only its
 // length), or a blob made by NewSnapshot with no source. Nothing is copied: blob and
